@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* BPF_MAP_TYPE_ARRAY and BPF_MAP_TYPE_PERCPU_ARRAY. */
+#include "maps/map.h"
+#include "sys/sha256.h"
+
+#include <limits.h>
+
+/*
+ * Layout. An ARRAY's element i sits at data + i * elem_size, elem_size being
+ * round_up(value_size, 8); the padding after each value stays zero. That is
+ * exactly what mmap() of the map fd shows from offset 0.
+ *
+ * A PERCPU_ARRAY keeps one region per possible CPU, each starting on its own
+ * cache line: CPU c's copy of element i is at
+ * data + c * percpu_stride + i * elem_size. The syscall side moves whole
+ * 8-byte-rounded slots, padding included, as the kernel does.
+ */
+#define ARRAY_CREATE_FLAG_MASK                                                               \
+	(BPF_F_NUMA_NODE | BPF_F_MMAPABLE | BPF_F_ACCESS_MASK | BPF_F_INNER_MAP |            \
+	 BPF_F_PRESERVE_ELEMS)
+#define PCPU_MIN_UNIT_SIZE 32768u
+
+static int array_map_alloc_check(const union ub_attr *attr)
+{
+	bool percpu = attr->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	u32 numa = (attr->map_flags & BPF_F_NUMA_NODE) ? attr->numa_node : UB_NUMA_NO_NODE;
+
+	/* Keys are u32 indexes; a zero-sized value or array is meaningless. */
+	if (attr->max_entries == 0 || attr->key_size != 4 || attr->value_size == 0 ||
+	    attr->map_flags & ~ARRAY_CREATE_FLAG_MASK ||
+	    /* A program can be denied reads or writes, not both. */
+	    (attr->map_flags & BPF_F_RDONLY_PROG && attr->map_flags & BPF_F_WRONLY_PROG) ||
+	    /* Per-CPU memory has no NUMA placement. */
+	    (percpu && numa != UB_NUMA_NO_NODE))
+		return -EINVAL;
+	/* Only plain arrays can be mmap()ed or be inner maps. */
+	if (attr->map_type != BPF_MAP_TYPE_ARRAY &&
+	    attr->map_flags & (BPF_F_MMAPABLE | BPF_F_INNER_MAP))
+		return -EINVAL;
+	/* PRESERVE_ELEMS is for perf event arrays only. */
+	if (attr->map_flags & BPF_F_PRESERVE_ELEMS)
+		return -EINVAL;
+	/* A per-CPU slot must fit the per-CPU allocator's unit. */
+	if (percpu && round_up((u64)attr->value_size, 8) > PCPU_MIN_UNIT_SIZE)
+		return -E2BIG;
+	/* Element sizes are ints in the kernel. */
+	if (attr->value_size > INT_MAX)
+		return -E2BIG;
+	return 0;
+}
+
+static u64 array_content_size(const union ub_attr *attr, u32 ncpus)
+{
+	u64 bytes = (u64)attr->max_entries * round_up((u64)attr->value_size, 8);
+	if (attr->map_type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		bytes = round_up(bytes, 64) * ncpus;
+	return page_align(bytes);
+}
+
+static u32 array_sys_value_size(const struct ub_map *map)
+{
+	return map->value_size;
+}
+
+static u32 percpu_sys_value_size(const struct ub_map *map)
+{
+	return (u32)(map->elem_size * map->ncpus);
+}
+
+static inline void *array_elem(struct ub_map *map, u32 index)
+{
+	return map->data + (u64)index * map->elem_size;
+}
+
+static inline void *percpu_elem(struct ub_map *map, u32 index, u32 cpu)
+{
+	return map->data + (u64)cpu * map->percpu_stride + (u64)index * map->elem_size;
+}
+
+static void *array_map_lookup(struct ub_map *map, const void *key, u32 cpu)
+{
+	u32 index = *(const u32 *)key;
+	(void)cpu;
+	if (unlikely(index >= map->max_entries))
+		return NULL;
+	return array_elem(map, index);
+}
+
+static void *percpu_array_map_lookup(struct ub_map *map, const void *key, u32 cpu)
+{
+	u32 index = *(const u32 *)key;
+	if (unlikely(index >= map->max_entries))
+		return NULL;
+	return percpu_elem(map, index, cpu);
+}
+
+static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u64 flags)
+{
+	void *elem = array_map_lookup(map, key, 0);
+	if (!elem)
+		return -ENOENT;
+	if (flags & BPF_F_LOCK)
+		ub_map_copy_value_locked(map, value, elem, false);
+	else
+		ub_map_copy_value(map, value, elem);
+	if (map->spin_lock_off >= 0) /* the lock word never leaves the map */
+		memset((u8 *)value + map->spin_lock_off, 0, sizeof(u32));
+	return 0;
+}
+
+static int percpu_array_sys_lookup(struct ub_map *map, const void *key, void *value, u64 flags)
+{
+	u32 index = *(const u32 *)key;
+	(void)flags;
+	if (index >= map->max_entries)
+		return -ENOENT;
+	for (u32 cpu = 0; cpu < map->ncpus; cpu++)
+		memcpy((u8 *)value + cpu * map->elem_size, percpu_elem(map, index, cpu),
+		       map->elem_size);
+	return 0;
+}
+
+/* Flags an array update accepts: ANY, NOEXIST, EXIST, each optionally with F_LOCK. */
+static int array_update_flags_check(const struct ub_map *map, const void *key, u64 flags)
+{
+	if (unlikely((flags & ~(u64)BPF_F_LOCK) > BPF_EXIST))
+		return -EINVAL;
+	/* The array is fixed: an index past the end is too big, not missing. */
+	if (unlikely(*(const u32 *)key >= map->max_entries))
+		return -E2BIG;
+	/* Every element always exists. */
+	if (unlikely(flags & BPF_NOEXIST))
+		return -EEXIST;
+	return 0;
+}
+
+static int array_map_update(struct ub_map *map, const void *key, const void *value, u64 flags,
+			    u32 cpu)
+{
+	int err = array_update_flags_check(map, key, flags);
+	(void)cpu;
+	if (err)
+		return err;
+	if (unlikely((flags & BPF_F_LOCK) && map->spin_lock_off < 0))
+		return -EINVAL;
+	void *elem = array_elem(map, *(const u32 *)key);
+	if (flags & BPF_F_LOCK)
+		ub_map_copy_value_locked(map, elem, value, true);
+	else
+		ub_map_copy_value(map, elem, value);
+	return 0;
+}
+
+static int array_sys_update(struct ub_map *map, const void *key, const void *value, u64 flags)
+{
+	return array_map_update(map, key, value, flags, 0);
+}
+
+static int percpu_array_map_update(struct ub_map *map, const void *key, const void *value,
+				   u64 flags, u32 cpu)
+{
+	/* Per-CPU values have no lock: F_LOCK is just an unknown flag here. */
+	if (unlikely(flags > BPF_EXIST))
+		return -EINVAL;
+	int err = array_update_flags_check(map, key, flags);
+	if (err)
+		return err;
+	memcpy(percpu_elem(map, *(const u32 *)key, cpu), value, map->value_size);
+	return 0;
+}
+
+static int percpu_array_sys_update(struct ub_map *map, const void *key, const void *value,
+				   u64 flags)
+{
+	if (unlikely(flags > BPF_EXIST))
+		return -EINVAL;
+	int err = array_update_flags_check(map, key, flags);
+	if (err)
+		return err;
+	/* The whole 8-byte-rounded slot of every CPU, user padding included. */
+	u32 index = *(const u32 *)key;
+	for (u32 cpu = 0; cpu < map->ncpus; cpu++)
+		memcpy(percpu_elem(map, index, cpu), (const u8 *)value + cpu * map->elem_size,
+		       map->elem_size);
+	return 0;
+}
+
+/* Array elements cannot be deleted. */
+static int array_map_delete(struct ub_map *map, const void *key)
+{
+	(void)map;
+	(void)key;
+	return -EINVAL;
+}
+
+static int array_map_get_next_key(struct ub_map *map, const void *key, void *next_key)
+{
+	u32 index = key ? *(const u32 *)key : UINT32_MAX;
+	u32 *next = next_key;
+
+	/* No key, or one past the end: start over at 0. */
+	if (index >= map->max_entries) {
+		*next = 0;
+		return 0;
+	}
+	if (index == map->max_entries - 1)
+		return -ENOENT;
+	*next = index + 1;
+	return 0;
+}
+
+static int array_mmap_check(const struct ub_map *map)
+{
+	/* Only BPF_F_MMAPABLE arrays are backed page by page for users. */
+	if (!(map->map_flags & BPF_F_MMAPABLE))
+		return -EINVAL;
+	/* A lock word must not be reachable from userspace. */
+	if (map->spin_lock_off >= 0)
+		return -ENOTSUPP;
+	return 0;
+}
+
+static int array_hash(struct ub_map *map, u8 out[32])
+{
+	ub_sha256(map->data, (u64)map->max_entries * map->elem_size, out);
+	return 0;
+}
+
+const struct map_ops array_map_ops = {
+	.alloc_check = array_map_alloc_check,
+	.content_size = array_content_size,
+	.ifindex_errno = -EOPNOTSUPP,
+	.sys_value_size = array_sys_value_size,
+	.sys_lookup = array_sys_lookup,
+	.sys_update = array_sys_update,
+	.get_next_key = array_map_get_next_key,
+	.mmap_check = array_mmap_check,
+	.hash = array_hash,
+	.lookup = array_map_lookup,
+	.update = array_map_update,
+	.delete = array_map_delete,
+};
+
+/* The per-CPU variant reuses the array and overrides what differs. */
+const struct map_ops percpu_array_map_ops = {
+	.alloc_check = array_map_alloc_check,
+	.content_size = array_content_size,
+	.ifindex_errno = -EINVAL,
+	.sys_value_size = percpu_sys_value_size,
+	.sys_lookup = percpu_array_sys_lookup,
+	.sys_update = percpu_array_sys_update,
+	.get_next_key = array_map_get_next_key,
+	.lookup = percpu_array_map_lookup,
+	.update = percpu_array_map_update,
+	.delete = array_map_delete,
+};

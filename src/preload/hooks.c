@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * libc interposers that keep the fd table right and give map fds the kernel's
+ * mmap/mprotect/munmap/ftruncate answers. Linked into libuserbpf.so (a program
+ * linked against it gets them ahead of libc) and libuserbpf-preload.so.
+ */
+#include "sys/sys.h"
+#include "sys/raw.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define UB_EXPORT __attribute__((visibility("default")))
+
+/* The next definition of @name (libc's), looked up once. */
+#define REAL(name)                                                                          \
+	static __typeof__(&name) real_##name;                                               \
+	if (!real_##name)                                                                   \
+	real_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name)
+
+UB_EXPORT int close(int fd)
+{
+	REAL(close);
+	ub_fd_forget(fd);
+	return real_close(fd);
+}
+
+UB_EXPORT int dup(int oldfd)
+{
+	REAL(dup);
+	int fd = real_dup(oldfd);
+	if (fd >= 0)
+		ub_fd_dup(oldfd, fd);
+	return fd;
+}
+
+UB_EXPORT int dup2(int oldfd, int newfd)
+{
+	REAL(dup2);
+	int fd = real_dup2(oldfd, newfd);
+	if (fd >= 0 && oldfd != newfd)
+		ub_fd_dup(oldfd, fd);
+	return fd;
+}
+
+UB_EXPORT int dup3(int oldfd, int newfd, int flags)
+{
+	REAL(dup3);
+	int fd = real_dup3(oldfd, newfd, flags);
+	if (fd >= 0)
+		ub_fd_dup(oldfd, fd);
+	return fd;
+}
+
+static int fcntl_common(int (*real)(int, int, ...), int fd, int cmd, va_list ap)
+{
+	void *arg = va_arg(ap, void *);
+	int r = real(fd, cmd, arg);
+	if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+		ub_fd_dup(fd, r);
+	return r;
+}
+
+UB_EXPORT int fcntl(int fd, int cmd, ...)
+{
+	REAL(fcntl);
+	va_list ap;
+	va_start(ap, cmd);
+	int r = fcntl_common(real_fcntl, fd, cmd, ap);
+	va_end(ap);
+	return r;
+}
+
+UB_EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	REAL(fcntl64);
+	REAL(fcntl);
+	va_list ap;
+	va_start(ap, cmd);
+	int r = fcntl_common(real_fcntl64 ? real_fcntl64 : real_fcntl, fd, cmd, ap);
+	va_end(ap);
+	return r;
+}
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+UB_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
+{
+	REAL(close_range);
+	int r = real_close_range(first, last, flags);
+	if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+		ub_fd_forget_range(first, last);
+	return r;
+}
+
+UB_EXPORT void closefrom(int lowfd)
+{
+	REAL(closefrom);
+	real_closefrom(lowfd);
+	if (lowfd >= 0)
+		ub_fd_forget_range((unsigned)lowfd, ~0u);
+}
+
+static void *map_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
+		      void *(*real)(void *, size_t, int, int, int, off_t))
+{
+	bool is_map;
+	void *obj = NULL;
+	int err = ub_map_mmap_check(fd, len, prot, flags, off, &is_map, &obj);
+	if (!is_map)
+		return real(addr, len, prot, flags, fd, off);
+	if (err) {
+		errno = -err;
+		return MAP_FAILED;
+	}
+	void *p;
+	if (prot & PROT_WRITE) {
+		p = real(addr, len, prot, flags, fd, off);
+	} else {
+		/*
+		 * A read-only mapping can never become writable: map it through a
+		 * read-only open file description (holding the map like the user's
+		 * fd does), so the kernel itself refuses mprotect(PROT_WRITE).
+		 */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		int rfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (rfd < 0)
+			return MAP_FAILED;
+		flock(rfd, LOCK_SH | LOCK_NB);
+		p = real(addr, len, prot, flags, rfd, off);
+		ub_raw_close(rfd);
+	}
+	if (p != MAP_FAILED)
+		ub_map_mmap_done(obj, p, len, prot);
+	return p;
+}
+
+UB_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	REAL(mmap);
+	if (fd < 0 || (flags & MAP_ANONYMOUS))
+		return real_mmap(addr, len, prot, flags, fd, off);
+	return map_mmap(addr, len, prot, flags, fd, off, real_mmap);
+}
+
+UB_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+UB_EXPORT int munmap(void *addr, size_t len)
+{
+	REAL(munmap);
+	int r = real_munmap(addr, len);
+	if (r == 0)
+		ub_map_munmap_note(addr, len);
+	return r;
+}
+
+UB_EXPORT int mprotect(void *addr, size_t len, int prot)
+{
+	REAL(mprotect);
+	int err = ub_map_mprotect_check(addr, len, prot);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return real_mprotect(addr, len, prot);
+}
+
+/* A map fd is not a regular file: its size cannot change. */
+UB_EXPORT int ftruncate(int fd, off_t len)
+{
+	REAL(ftruncate);
+	if (ub_fd_known(fd)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return real_ftruncate(fd, len);
+}
+
+UB_EXPORT int ftruncate64(int fd, off_t len)
+{
+	return ftruncate(fd, len);
+}

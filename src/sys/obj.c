@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* Objects as tmpfs files: the namespace, ids, the process's fd table and cache. */
+#include "sys/obj.h"
+#include "sys/raw.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+_Atomic(uintptr_t *) ub_fd_chunks[UB_FD_CHUNKS];
+
+static struct {
+	size_t obj_size;
+	void (*attach)(struct ub_obj *obj);
+	void (*destroy)(struct ub_obj *obj);
+} kinds[UB_OBJ_KIND_MAX];
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ub_obj *cache_head;
+
+static char ns_root[4096];
+static char ns_objs[4200]; /* $ROOT/objs: no fd is kept open for it */
+static atomic_uint *ns_ids; /* the shared id counters, one per kind */
+static pthread_once_t ns_once = PTHREAD_ONCE_INIT;
+static int ns_err;
+
+void ub_obj_register_kind(u32 kind, size_t obj_size, void (*attach)(struct ub_obj *),
+			  void (*destroy)(struct ub_obj *))
+{
+	kinds[kind].obj_size = obj_size;
+	kinds[kind].attach = attach;
+	kinds[kind].destroy = destroy;
+}
+
+const char *ub_obj_prefix(u32 kind)
+{
+	switch (kind) {
+	case UB_OBJ_MAP:
+		return "bpf-map";
+	case UB_OBJ_PROG:
+		return "bpf-prog";
+	case UB_OBJ_BTF:
+		return "bpf-btf";
+	case UB_OBJ_LINK:
+		return "bpf-link";
+	}
+	return "bpf-obj";
+}
+
+static int mkdir_p(char *path, mode_t mode)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int r = mkdir(path, mode);
+		*p = '/';
+		if (r && errno != EEXIST)
+			return -errno;
+	}
+	if (mkdir(path, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static void ns_init(void)
+{
+	int saved_errno = errno;
+	const char *env = getenv("USERBPF_ROOT");
+	char path[4200];
+	mode_t mode = 0700;
+
+	if (env && *env) {
+		snprintf(ns_root, sizeof(ns_root), "%s", env);
+		mode = 0755;
+	} else {
+		snprintf(ns_root, sizeof(ns_root), "/dev/shm/userbpf-%u", (unsigned)getuid());
+	}
+	snprintf(path, sizeof(path), "%s/objs", ns_root);
+	if ((ns_err = mkdir_p(path, mode)))
+		return;
+	snprintf(path, sizeof(path), "%s/bpffs", ns_root);
+	if ((ns_err = mkdir_p(path, mode)))
+		return;
+	snprintf(ns_objs, sizeof(ns_objs), "%s/objs", ns_root);
+
+	snprintf(path, sizeof(path), "%s/ids", ns_root);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ns_err = -errno;
+		return;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size < (off_t)UB_PAGE_SIZE && ftruncate(fd, UB_PAGE_SIZE)) {
+		ns_err = -errno;
+		close(fd);
+		return;
+	}
+	long p = ub_raw_mmap(NULL, UB_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (ub_raw_is_err(p)) {
+		ns_err = (int)p;
+		return;
+	}
+	ns_ids = (atomic_uint *)p;
+	errno = saved_errno;
+}
+
+const char *ub_ns_root(void)
+{
+	pthread_once(&ns_once, ns_init);
+	return ns_root;
+}
+
+/* The objs directory; the AT_FDCWD-relative paths below are built on it. */
+int ub_ns_objs_dirfd(void)
+{
+	pthread_once(&ns_once, ns_init);
+	return ns_err;
+}
+
+/* $ROOT/objs/@name into @buf. */
+static const char *objpath(char *buf, size_t sz, const char *name)
+{
+	snprintf(buf, sz, "%s/%s", ns_objs, name);
+	return buf;
+}
+#define OBJPATH(name) objpath((char[4300]){0}, 4300, (name))
+
+u32 ub_ns_next_id(u32 kind)
+{
+	/* Ids start at 1 and are never reused within a namespace. */
+	return atomic_fetch_add(&ns_ids[kind], 1) + 1;
+}
+
+/* ---- fd table ---------------------------------------------------------- */
+
+static uintptr_t *fd_slot(int fd, bool alloc)
+{
+	if (fd < 0 || fd >= (UB_FD_CHUNKS << UB_FD_CHUNK_BITS))
+		return NULL;
+	_Atomic(uintptr_t *) *cp = &ub_fd_chunks[fd >> UB_FD_CHUNK_BITS];
+	uintptr_t *chunk = atomic_load(cp);
+	if (!chunk) {
+		if (!alloc)
+			return NULL;
+		uintptr_t *fresh = calloc(1u << UB_FD_CHUNK_BITS, sizeof(uintptr_t));
+		if (!fresh)
+			return NULL;
+		uintptr_t *expected = NULL;
+		if (atomic_compare_exchange_strong(cp, &expected, fresh))
+			chunk = fresh;
+		else {
+			free(fresh);
+			chunk = expected;
+		}
+	}
+	return &chunk[fd & ((1 << UB_FD_CHUNK_BITS) - 1)];
+}
+
+void ub_fd_install(int fd, struct ub_obj *obj, u32 mode)
+{
+	uintptr_t *slot = fd_slot(fd, true);
+	if (!slot)
+		return; /* beyond the table: resolved slowly each time */
+	ub_obj_get(obj);
+	uintptr_t old = __atomic_exchange_n(slot, (uintptr_t)obj | mode, __ATOMIC_ACQ_REL);
+	if (old)
+		ub_obj_put((struct ub_obj *)(old & ~(uintptr_t)3));
+}
+
+void ub_fd_forget(int fd)
+{
+	uintptr_t *slot = fd_slot(fd, false);
+	if (!slot)
+		return;
+	uintptr_t old = __atomic_exchange_n(slot, 0, __ATOMIC_ACQ_REL);
+	if (old)
+		ub_obj_put((struct ub_obj *)(old & ~(uintptr_t)3));
+}
+
+void ub_fd_forget_range(unsigned lo, unsigned hi)
+{
+	unsigned max = (unsigned)UB_FD_CHUNKS << UB_FD_CHUNK_BITS;
+	if (hi >= max)
+		hi = max - 1;
+	for (unsigned fd = lo; fd <= hi && fd >= lo; fd++) {
+		if (!atomic_load(&ub_fd_chunks[fd >> UB_FD_CHUNK_BITS])) {
+			fd |= (1u << UB_FD_CHUNK_BITS) - 1; /* skip the empty chunk */
+			continue;
+		}
+		ub_fd_forget((int)fd);
+	}
+}
+
+bool ub_fd_known(int fd)
+{
+	uintptr_t *slot = fd_slot(fd, false);
+	return slot && __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+
+void ub_fd_dup(int oldfd, int newfd)
+{
+	uintptr_t *slot = fd_slot(oldfd, false);
+	uintptr_t w = slot ? __atomic_load_n(slot, __ATOMIC_ACQUIRE) : 0;
+	if (w)
+		ub_fd_install(newfd, (struct ub_obj *)(w & ~(uintptr_t)3), (u32)(w & 3));
+	else
+		ub_fd_forget(newfd);
+}
+
+/* ---- process-local objects --------------------------------------------- */
+
+void ub_obj_get(struct ub_obj *obj)
+{
+	atomic_fetch_add(&obj->refs, 1);
+}
+
+/*
+ * Objects whose last reference went away are kept mapped a little longer: a
+ * thread still inside an operation on an fd that another thread closed keeps
+ * reading valid memory. The oldest are released once the quarantine is full.
+ */
+#define QUARANTINE 32
+static struct ub_obj *quarantine[QUARANTINE];
+static unsigned quarantine_next;
+
+static void obj_release(struct ub_obj *obj)
+{
+	if (kinds[obj->kind].destroy)
+		kinds[obj->kind].destroy(obj);
+	ub_raw_munmap(obj->base, obj->map_len);
+	free(obj);
+}
+
+void ub_obj_put(struct ub_obj *obj)
+{
+	if (atomic_fetch_sub(&obj->refs, 1) != 1)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	if (atomic_load(&obj->refs) != 0) { /* revived by a lookup meanwhile */
+		pthread_mutex_unlock(&cache_lock);
+		return;
+	}
+	for (struct ub_obj **pp = &cache_head; *pp; pp = &(*pp)->cache_next) {
+		if (*pp == obj) {
+			*pp = obj->cache_next;
+			break;
+		}
+	}
+	struct ub_obj *old = quarantine[quarantine_next % QUARANTINE];
+	quarantine[quarantine_next++ % QUARANTINE] = obj;
+	pthread_mutex_unlock(&cache_lock);
+	if (old)
+		obj_release(old);
+}
+
+/* Find or build this process's object for the file open as @fd. */
+static struct ub_obj *obj_attach(int fd, const struct stat *st, const struct ub_obj_hdr *h)
+{
+	struct ub_obj *obj;
+
+	pthread_mutex_lock(&cache_lock);
+	for (obj = cache_head; obj; obj = obj->cache_next) {
+		if (obj->dev == st->st_dev && obj->ino == st->st_ino) {
+			ub_obj_get(obj);
+			pthread_mutex_unlock(&cache_lock);
+			return obj;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+
+	if (h->kind == 0 || h->kind >= UB_OBJ_KIND_MAX || !kinds[h->kind].obj_size)
+		return NULL;
+	/* Map through a lock-free open file description of our own. */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int rfd = open(path, O_RDWR | O_CLOEXEC);
+	if (rfd < 0)
+		return NULL;
+	size_t len = h->content_size + UB_HDR_SIZE;
+	long r = ub_raw_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, rfd, 0);
+	ub_raw_close(rfd);
+	if (ub_raw_is_err(r))
+		return NULL;
+	void *base = (void *)r;
+	obj = calloc(1, kinds[h->kind].obj_size);
+	if (!obj) {
+		ub_raw_munmap(base, len);
+		return NULL;
+	}
+	obj->kind = h->kind;
+	obj->id = h->id;
+	obj->dev = st->st_dev;
+	obj->ino = st->st_ino;
+	obj->base = base;
+	obj->map_len = len;
+	obj->hdr = (struct ub_obj_hdr *)((u8 *)base + h->content_size);
+	atomic_init(&obj->refs, 1);
+	if (kinds[h->kind].attach)
+		kinds[h->kind].attach(obj);
+
+	pthread_mutex_lock(&cache_lock);
+	struct ub_obj *o2;
+	for (o2 = cache_head; o2; o2 = o2->cache_next) {
+		if (o2->dev == st->st_dev && o2->ino == st->st_ino) {
+			ub_obj_get(o2);
+			break;
+		}
+	}
+	if (!o2) {
+		obj->cache_next = cache_head;
+		cache_head = obj;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (o2) { /* another thread attached it first */
+		obj_release(obj);
+		obj = o2;
+	}
+	return obj;
+}
+
+/* Read the header of the file open as @fd: 0, or -EINVAL if not an object. */
+static int read_hdr(int fd, struct stat *st, struct ub_obj_hdr *h)
+{
+	if (fstat(fd, st))
+		return -errno;
+	if (!S_ISREG(st->st_mode) || st->st_size < (off_t)UB_HDR_SIZE ||
+	    st->st_size % UB_PAGE_SIZE)
+		return -EINVAL;
+	/* pread needs read access; fall back to our own open for O_WRONLY fds. */
+	ssize_t n = pread(fd, h, sizeof(*h), st->st_size - UB_HDR_SIZE);
+	if (n < 0 && errno == EBADF) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		int rfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (rfd < 0)
+			return -EINVAL;
+		n = pread(rfd, h, sizeof(*h), st->st_size - UB_HDR_SIZE);
+		close(rfd);
+	}
+	if (n != (ssize_t)sizeof(*h) || h->magic != UB_OBJ_MAGIC ||
+	    h->content_size + UB_HDR_SIZE != (u64)st->st_size)
+		return -EINVAL;
+	return 0;
+}
+
+static u32 accmode_to_mode(int flags)
+{
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		return UB_MODE_READ;
+	case O_WRONLY:
+		return UB_MODE_WRITE;
+	default:
+		return UB_MODE_RDWR;
+	}
+}
+
+struct ub_obj *ub_fd_resolve_slow(int fd, u32 *mode)
+{
+	struct stat st;
+	struct ub_obj_hdr h;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0) {
+		*mode = (u32)-EBADF;
+		return NULL;
+	}
+	if (read_hdr(fd, &st, &h)) {
+		*mode = (u32)-EINVAL;
+		return NULL;
+	}
+	struct ub_obj *obj = obj_attach(fd, &st, &h);
+	if (!obj) {
+		*mode = (u32)-EINVAL;
+		return NULL;
+	}
+	*mode = accmode_to_mode(fl);
+	ub_fd_install(fd, obj, *mode);
+	ub_obj_put(obj);
+	return obj;
+}
+
+/* ---- creating and opening --------------------------------------------- */
+
+static int user_fd(int dirfd, const char *name, int accmode)
+{
+	int fd = openat(dirfd, OBJPATH(name), accmode | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_SH | LOCK_NB)) {
+		/* The collector holds it exclusively: the object is going away. */
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+int ub_obj_create(u32 kind, u64 content_size, int accmode,
+		  int (*init)(struct ub_obj *obj, void *arg), void *arg, struct ub_obj **objp)
+{
+	int dirfd = AT_FDCWD, nserr = ub_ns_objs_dirfd();
+	char tmp[64], name[64];
+	u64 len = content_size + UB_HDR_SIZE;
+	int fd, err;
+
+	if (nserr)
+		return nserr;
+	/* What the kernel's allocator would refuse: more than the memory there is. */
+	struct statvfs vfs;
+	if (statvfs(ns_objs, &vfs) == 0 && vfs.f_bavail &&
+	    len / vfs.f_frsize >= (u64)vfs.f_bavail)
+		return -ENOMEM;
+	if (len > (u64)SIZE_MAX / 2)
+		return -ENOMEM;
+
+	u32 id = ub_ns_next_id(kind);
+	snprintf(tmp, sizeof(tmp), ".new-%s-%u", ub_obj_prefix(kind), id);
+	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
+	fd = openat(dirfd, OBJPATH(tmp), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)len)) {
+		err = errno == EFBIG || errno == ENOSPC ? -ENOMEM : -errno;
+		goto err_unlink;
+	}
+	struct stat st;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto err_unlink;
+	}
+	long r = ub_raw_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (ub_raw_is_err(r)) {
+		err = -ENOMEM;
+		goto err_unlink;
+	}
+	void *base = (void *)r;
+	struct ub_obj *obj = calloc(1, kinds[kind].obj_size);
+	if (!obj) {
+		ub_raw_munmap(base, len);
+		err = -ENOMEM;
+		goto err_unlink;
+	}
+	obj->kind = kind;
+	obj->id = id;
+	obj->dev = st.st_dev;
+	obj->ino = st.st_ino;
+	obj->base = base;
+	obj->map_len = len;
+	obj->hdr = (struct ub_obj_hdr *)((u8 *)base + content_size);
+	obj->hdr->kind = kind;
+	obj->hdr->id = id;
+	obj->hdr->content_size = content_size;
+	obj->hdr->hdr_version = 1;
+	obj->hdr->creator_pid = (u32)getpid();
+	atomic_init(&obj->refs, 1);
+	err = init ? init(obj, arg) : 0;
+	if (err) {
+		ub_raw_munmap(base, len);
+		free(obj);
+		goto err_unlink;
+	}
+	if (kinds[kind].attach)
+		kinds[kind].attach(obj);
+	__atomic_store_n(&obj->hdr->magic, UB_OBJ_MAGIC, __ATOMIC_RELEASE);
+
+	/*
+	 * The user's fd takes its flock before the file gets its public name (the
+	 * collector ignores .new- files), and is opened after ours is closed, so
+	 * it is the lowest free fd, as the kernel's would be.
+	 */
+	close(fd);
+	int ufd = user_fd(dirfd, tmp, accmode);
+	if (ufd < 0) {
+		obj_release(obj);
+		unlinkat(dirfd, OBJPATH(tmp), 0);
+		return ufd;
+	}
+	if (renameat(dirfd, OBJPATH(tmp), dirfd, OBJPATH(name))) {
+		err = -errno;
+		obj_release(obj);
+		close(ufd);
+		unlinkat(dirfd, OBJPATH(tmp), 0);
+		return err;
+	}
+	pthread_mutex_lock(&cache_lock);
+	obj->cache_next = cache_head;
+	cache_head = obj;
+	pthread_mutex_unlock(&cache_lock);
+	ub_fd_install(ufd, obj, accmode_to_mode(accmode));
+	ub_obj_put(obj); /* the fd slot holds it now */
+	if (objp)
+		*objp = obj;
+	return ufd;
+
+err_unlink:
+	close(fd);
+	unlinkat(dirfd, OBJPATH(tmp), 0);
+	return err;
+}
+
+/*
+ * Is the object file @name alive? Collect it if not: nobody holds its flock
+ * and no pin links it. Returns true if alive.
+ */
+static bool obj_alive_or_collect(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, OBJPATH(name), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool alive = true;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		struct stat st;
+		if (fstat(fd, &st) == 0 && st.st_nlink <= 1) {
+			unlinkat(dirfd, OBJPATH(name), 0);
+			alive = false;
+		}
+		flock(fd, LOCK_UN);
+	}
+	close(fd);
+	return alive;
+}
+
+int ub_obj_adopt_fd(int fd, u32 want_kind)
+{
+	struct stat st;
+	struct ub_obj_hdr h;
+	if (read_hdr(fd, &st, &h) || (want_kind && h.kind != want_kind))
+		return -EINVAL;
+	if (flock(fd, LOCK_SH | LOCK_NB))
+		return -ENOENT;
+	struct ub_obj *obj = obj_attach(fd, &st, &h);
+	if (!obj)
+		return -EINVAL;
+	ub_fd_install(fd, obj, accmode_to_mode(fcntl(fd, F_GETFL)));
+	ub_obj_put(obj);
+	return fd;
+}
+
+int ub_obj_open_by_id(u32 kind, u32 id, int accmode)
+{
+	int dirfd = AT_FDCWD, nserr = ub_ns_objs_dirfd();
+	char name[64];
+	if (nserr)
+		return nserr;
+	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
+	int fd = user_fd(dirfd, name, accmode);
+	if (fd == -EACCES)
+		return -EACCES;
+	if (fd < 0)
+		return -ENOENT;
+	/* A file nobody else holds is a dead object unless pinned. */
+	struct stat st;
+	if (fstat(fd, &st) || st.st_nlink == 0) {
+		close(fd);
+		return -ENOENT;
+	}
+	int r = ub_obj_adopt_fd(fd, kind);
+	if (r < 0)
+		close(fd);
+	return r;
+}
+
+static int parse_id(const char *name, const char *prefix, u32 *id)
+{
+	size_t pl = strlen(prefix);
+	if (strncmp(name, prefix, pl) || name[pl] != '-')
+		return -1;
+	char *end;
+	unsigned long v = strtoul(name + pl + 1, &end, 10);
+	if (*end || v == 0 || v > UINT32_MAX)
+		return -1;
+	*id = (u32)v;
+	return 0;
+}
+
+int ub_obj_next_id(u32 kind, u32 start, u32 *next)
+{
+	int dirfd = AT_FDCWD, nserr = ub_ns_objs_dirfd();
+	if (nserr)
+		return nserr;
+	const char *prefix = ub_obj_prefix(kind);
+	u32 last = atomic_load(&ns_ids[kind]);
+	char name[64];
+
+	/* Ids are dense in practice: probe the next few by name first. */
+	for (u32 id = start + 1, n = 0; id > start && id <= last && n < 64; id++, n++) {
+		snprintf(name, sizeof(name), "%s-%u", prefix, id);
+		if (obj_alive_or_collect(dirfd, name)) {
+			*next = id;
+			return 0;
+		}
+	}
+	/* Sparse: one pass over the directory. */
+	DIR *d = opendir(ns_objs);
+	if (!d)
+		return -errno;
+	u32 best = 0;
+	struct dirent *de;
+	/* Candidates are checked smallest first; collect in a small sorted pass. */
+	u32 *cand = NULL;
+	size_t nc = 0, cap = 0;
+	while ((de = readdir(d))) {
+		u32 id;
+		if (parse_id(de->d_name, prefix, &id) || id <= start)
+			continue;
+		if (nc == cap) {
+			cap = cap ? cap * 2 : 64;
+			u32 *nca = realloc(cand, cap * sizeof(*cand));
+			if (!nca)
+				break;
+			cand = nca;
+		}
+		cand[nc++] = id;
+	}
+	closedir(d);
+	while (nc) {
+		size_t mi = 0;
+		for (size_t i = 1; i < nc; i++)
+			if (cand[i] < cand[mi])
+				mi = i;
+		snprintf(name, sizeof(name), "%s-%u", prefix, cand[mi]);
+		if (obj_alive_or_collect(dirfd, name)) {
+			best = cand[mi];
+			break;
+		}
+		cand[mi] = cand[--nc];
+	}
+	free(cand);
+	if (!best)
+		return -ENOENT;
+	*next = best;
+	return 0;
+}
+
+int ub_is_object_fd(int fd)
+{
+	u32 mode;
+	return ub_fd_get(fd, &mode) != NULL;
+}
+
+const char *ub_namespace_root(void)
+{
+	return ub_ns_root();
+}
