@@ -19,7 +19,8 @@ endif
 CFLAGS := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
 LDLIBS := -ldl -pthread
 
-LIB_SRCS := $(wildcard src/sys/*.c src/maps/*.c src/btf/*.c src/vm/*.c) src/preload/hooks.c
+LIB_SRCS := $(wildcard src/sys/*.c src/maps/*.c src/btf/*.c src/vm/*.c src/attach/*.c) \
+	$(filter-out src/preload/syscall.c,$(wildcard src/preload/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 PRELOAD_OBJS := $(LIB_OBJS) $(BUILD)/obj/src/preload/syscall.o
 CLI_SRCS := $(wildcard tools/userbpf/*.c)
@@ -52,6 +53,7 @@ $(BUILD)/userbpf: $(CLI_OBJS) $(PRELOAD_OBJS)
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 include mk/tests.mk
+-include mk/bench.mk
 
 clean:
 	rm -rf build build-*

@@ -1,1 +1,29 @@
-# tests: filled below
+# Tests: every tests/{unit,diff,integ}/*.c is one program linked with the static
+# library (so the fd and mmap interposers are in it) and libbpf.
+TEST_SRCS := $(wildcard tests/unit/*.c tests/diff/*.c tests/integ/*.c)
+TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
+TEST_LIBS := $(BUILD)/libuserbpf.a $(LDSAN) -lbpf -lelf -lz $(LDLIBS)
+# Helper programs and BPF objects some tests exec or load are built by tests/*.mk.
+-include $(wildcard tests/*.mk)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libuserbpf.a tests/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(TEST_LIBS)
+
+.PHONY: tests check check-asan check-tsan
+tests: all $(TEST_BINS) $(TEST_EXTRA)
+
+# One build's tests.
+check: tests
+	tests/run.sh $(BUILD)
+
+deps:
+	@scripts/deps.sh
+
+# `make test`: the plain build, then ASan+UBSan, then ThreadSanitizer on the
+# concurrent tests (names containing _mt).
+test: deps
+	$(MAKE) BUILD=build check
+	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so $(MAKE) BUILD=build-asan SAN=address check
+	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so $(MAKE) BUILD=build-tsan SAN=thread tests
+	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so tests/run.sh build-tsan _mt

@@ -17,6 +17,7 @@
 _Atomic(uintptr_t *) ub_fd_chunks[UB_FD_CHUNKS];
 
 static struct {
+	ub_obj_info_fn info;
 	size_t obj_size;
 	void (*attach)(struct ub_obj *obj);
 	void (*destroy)(struct ub_obj *obj);
@@ -37,6 +38,16 @@ void ub_obj_register_kind(u32 kind, size_t obj_size, void (*attach)(struct ub_ob
 	kinds[kind].obj_size = obj_size;
 	kinds[kind].attach = attach;
 	kinds[kind].destroy = destroy;
+}
+
+void ub_obj_register_info(u32 kind, ub_obj_info_fn fn)
+{
+	kinds[kind].info = fn;
+}
+
+ub_obj_info_fn ub_obj_info_of(u32 kind)
+{
+	return kind < UB_OBJ_KIND_MAX ? kinds[kind].info : NULL;
 }
 
 const char *ub_obj_prefix(u32 kind)

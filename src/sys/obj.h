@@ -144,4 +144,14 @@ UB_HIDDEN int ub_obj_adopt_fd(int fd, u32 want_kind);
 UB_HIDDEN void ub_obj_register_kind(u32 kind, size_t obj_size, void (*attach)(struct ub_obj *),
 				    void (*destroy)(struct ub_obj *));
 
+/*
+ * BPF_OBJ_GET_INFO_BY_FD for one kind: fill the caller's @uinfo (@info_len
+ * bytes, may be NULL) and write the final length back with
+ * ub_put_attr_u32(uattr, offsetof(union ub_attr, info.info_len), len).
+ * Returns 0 or -errno.
+ */
+typedef long (*ub_obj_info_fn)(struct ub_obj *obj, void *uinfo, u32 info_len, void *uattr);
+UB_HIDDEN void ub_obj_register_info(u32 kind, ub_obj_info_fn fn);
+UB_HIDDEN ub_obj_info_fn ub_obj_info_of(u32 kind);
+
 #endif

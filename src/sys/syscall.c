@@ -533,25 +533,69 @@ long sys_map_lookup_and_delete_batch(union ub_attr *attr, void *uattr)
 
 /* ---- ids ----------------------------------------------------------------- */
 
-long sys_map_get_next_id(union ub_attr *attr, void *uattr)
+static long get_next_id(u32 kind, union ub_attr *attr, void *uattr)
 {
 	u32 next;
-	int err = ub_obj_next_id(UB_OBJ_MAP, attr->start_id, &next);
+	int err = ub_obj_next_id(kind, attr->start_id, &next);
 	if (err)
 		return err;
 	ub_put_attr_u32(uattr, offsetof(union ub_attr, next_id), next);
 	return 0;
 }
 
-long sys_map_get_fd_by_id(union ub_attr *attr, void *uattr)
+long sys_map_get_next_id(union ub_attr *attr, void *uattr)
 {
-	(void)uattr;
-	if (attr->open_flags & ~(u32)(BPF_F_RDONLY | BPF_F_WRONLY))
+	return get_next_id(UB_OBJ_MAP, attr, uattr);
+}
+
+long sys_prog_get_next_id(union ub_attr *attr, void *uattr)
+{
+	return get_next_id(UB_OBJ_PROG, attr, uattr);
+}
+
+long sys_btf_get_next_id(union ub_attr *attr, void *uattr)
+{
+	return get_next_id(UB_OBJ_BTF, attr, uattr);
+}
+
+long sys_link_get_next_id(union ub_attr *attr, void *uattr)
+{
+	return get_next_id(UB_OBJ_LINK, attr, uattr);
+}
+
+/* Maps take open_flags; programs, BTF and links must pass 0. */
+static long get_fd_by_id(u32 kind, union ub_attr *attr, bool takes_flags)
+{
+	if (attr->open_flags & ~(u32)(takes_flags ? BPF_F_RDONLY | BPF_F_WRONLY : 0))
 		return -EINVAL;
 	int accmode = ub_file_flags(attr->open_flags);
 	if (accmode < 0)
 		return accmode;
-	return ub_obj_open_by_id(UB_OBJ_MAP, attr->map_id, accmode);
+	return ub_obj_open_by_id(kind, attr->map_id, accmode);
+}
+
+long sys_map_get_fd_by_id(union ub_attr *attr, void *uattr)
+{
+	(void)uattr;
+	return get_fd_by_id(UB_OBJ_MAP, attr, true);
+}
+
+long sys_prog_get_fd_by_id(union ub_attr *attr, void *uattr)
+{
+	(void)uattr;
+	return get_fd_by_id(UB_OBJ_PROG, attr, false);
+}
+
+long sys_btf_get_fd_by_id(union ub_attr *attr, void *uattr)
+{
+	(void)uattr;
+	return get_fd_by_id(UB_OBJ_BTF, attr, false);
+}
+
+long sys_link_get_fd_by_id(union ub_attr *attr, void *uattr)
+{
+	(void)uattr;
+	return get_fd_by_id(UB_OBJ_LINK, attr, true);
 }
 
 /* ---- BPF_OBJ_GET_INFO_BY_FD ---------------------------------------------- */
@@ -580,8 +624,9 @@ struct ub_map_info {
 };
 _Static_assert(sizeof(struct ub_map_info) == UB_MAP_INFO_SIZE, "bpf_map_info is 104 bytes");
 
-static long map_get_info(struct ub_map *map, void *uinfo, u32 info_len, void *uattr)
+static long map_get_info(struct ub_obj *obj, void *uinfo, u32 info_len, void *uattr)
 {
+	struct ub_map *map = obj_to_map(obj);
 	struct ub_map_info info;
 	struct ub_map_hdr *h = map->h;
 
@@ -643,13 +688,15 @@ long sys_obj_get_info_by_fd(union ub_attr *attr, void *uattr)
 	struct ub_obj *obj = ub_fd_get((int)attr->info.bpf_fd, &mode);
 	if (!obj)
 		return (int)mode == -EBADF ? -EBADFD : -EINVAL;
-	switch (obj->kind) {
-	case UB_OBJ_MAP:
-		return map_get_info(obj_to_map(obj), u64_to_ptr(attr->info.info),
-				    attr->info.info_len, uattr);
-	default:
+	ub_obj_info_fn fn = ub_obj_info_of(obj->kind);
+	if (!fn)
 		return -EINVAL;
-	}
+	return fn(obj, u64_to_ptr(attr->info.info), attr->info.info_len, uattr);
+}
+
+__attribute__((constructor)) static void map_info_register(void)
+{
+	ub_obj_register_info(UB_OBJ_MAP, map_get_info);
 }
 
 /* ---- typed wrappers ------------------------------------------------------ */

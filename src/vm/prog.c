@@ -22,3 +22,10 @@ long ub_sys_prog_bind_map(union ub_attr *attr, void *uattr)
 	(void)uattr;
 	return -EINVAL;
 }
+
+long ub_sys_link_create(union ub_attr *attr, void *uattr)
+{
+	(void)attr;
+	(void)uattr;
+	return -EINVAL;
+}
