@@ -27,3 +27,11 @@ test: deps
 	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so $(MAKE) BUILD=build-asan SAN=address check
 	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so $(MAKE) BUILD=build-tsan SAN=thread tests
 	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so tests/run.sh build-tsan _mt
+
+# The demo: an unmodified libbpf program under the preload library, no root.
+$(BUILD)/examples/quickstart: examples/quickstart/quickstart.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $< -lbpf
+
+demo: deps all $(BUILD)/examples/quickstart
+	@scripts/demo.sh $(BUILD)
