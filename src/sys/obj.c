@@ -26,6 +26,22 @@ static struct {
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ub_obj *cache_head;
 
+/* fork() from a threaded process must not leave the cache lock held in the child. */
+static void cache_prefork(void)
+{
+	pthread_mutex_lock(&cache_lock);
+}
+
+static void cache_postfork(void)
+{
+	pthread_mutex_unlock(&cache_lock);
+}
+
+__attribute__((constructor)) static void cache_atfork(void)
+{
+	pthread_atfork(cache_prefork, cache_postfork, cache_postfork);
+}
+
 static char ns_root[4096];
 static char ns_objs[4200]; /* $ROOT/objs: no fd is kept open for it */
 static atomic_uint *ns_ids; /* the shared id counters, one per kind */
