@@ -45,7 +45,7 @@ struct ub_obj_hdr {
 	u64 content_size; /* bytes before the header; page aligned */
 	u32 hdr_version;
 	u32 creator_pid;
-};
+} __attribute__((aligned(64))); /* the kind's header follows, cache-line aligned */
 
 /* One object as seen by this process. */
 struct ub_obj {
