@@ -23,10 +23,7 @@ deps:
 # `make test`: the plain build, then ASan+UBSan, then ThreadSanitizer on the
 # concurrent tests (names containing _mt).
 test: deps
-	$(MAKE) BUILD=build check
-	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so $(MAKE) BUILD=build-asan SAN=address check
-	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so $(MAKE) BUILD=build-tsan SAN=thread tests
-	UB_PRELOAD=$(CURDIR)/build/libuserbpf-preload.so tests/run.sh build-tsan _mt
+	@MAKE="$(MAKE)" scripts/test.sh
 
 # The demo: an unmodified libbpf program under the preload library, no root.
 $(BUILD)/examples/quickstart: examples/quickstart/quickstart.c
