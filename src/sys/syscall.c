@@ -18,6 +18,20 @@ static const struct {
 #undef UB_CMD
 };
 
+/*
+ * Copy @n (at most UB_ATTR_SIZE) bytes of the caller's attr. Word by word on
+ * purpose: gcc inlines a variable-length memcpy() of this size as a rep movs,
+ * which costs more than the whole map lookup behind it.
+ */
+static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		memcpy(dst + i, src + i, 8);
+	for (; i < n; i++)
+		dst[i] = src[i];
+}
+
 int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
 {
 	void *uattr = uattr_;
@@ -40,8 +54,9 @@ int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
 		return ub_sys_ret(-EINVAL);
 	if (n > end)
 		n = end;
-	memcpy(&attr, uattr, n);
-	memset(attr.raw + n, 0, end - n);
+	attr_copy_in(attr.raw, uattr, n);
+	if (n < end)
+		memset(attr.raw + n, 0, end - n);
 	return ub_sys_ret(cmd_table[cmd].fn(&attr, uattr));
 }
 
