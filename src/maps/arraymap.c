@@ -94,6 +94,35 @@ static void *percpu_array_map_lookup(struct ub_map *map, const void *key, u32 cp
 	return percpu_elem(map, index, cpu);
 }
 
+/*
+ * A value copy on the syscall path. A plain 8- or 4-byte value (a counter,
+ * the common case) is one move instead of two calls; everything else, lock
+ * words included, goes through ub_map_copy_value().
+ */
+static inline void array_copy_value(const struct ub_map *map, void *dst, const void *src)
+{
+	if (likely(map->spin_lock_off < 0)) {
+		if (map->value_size == 8) {
+			memcpy(dst, src, 8);
+			return;
+		}
+		if (map->value_size == 4) {
+			memcpy(dst, src, 4);
+			return;
+		}
+	}
+	ub_map_copy_value(map, dst, src);
+}
+
+/* A per-CPU slot: the common 8-byte one is one move. */
+static inline void percpu_copy_slot(const struct ub_map *map, void *dst, const void *src)
+{
+	if (likely(map->elem_size == 8))
+		memcpy(dst, src, 8);
+	else
+		memcpy(dst, src, map->elem_size);
+}
+
 static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u64 flags)
 {
 	void *elem = array_map_lookup(map, key, 0);
@@ -102,7 +131,7 @@ static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u6
 	if (flags & BPF_F_LOCK)
 		ub_map_copy_value_locked(map, value, elem, false);
 	else
-		ub_map_copy_value(map, value, elem);
+		array_copy_value(map, value, elem);
 	if (map->spin_lock_off >= 0) /* the lock word never leaves the map */
 		memset((u8 *)value + map->spin_lock_off, 0, sizeof(u32));
 	return 0;
@@ -115,8 +144,8 @@ static int percpu_array_sys_lookup(struct ub_map *map, const void *key, void *va
 	if (index >= map->max_entries)
 		return -ENOENT;
 	for (u32 cpu = 0; cpu < map->ncpus; cpu++)
-		memcpy((u8 *)value + cpu * map->elem_size, percpu_elem(map, index, cpu),
-		       map->elem_size);
+		percpu_copy_slot(map, (u8 *)value + cpu * map->elem_size,
+				 percpu_elem(map, index, cpu));
 	return 0;
 }
 
@@ -147,7 +176,7 @@ static int array_map_update(struct ub_map *map, const void *key, const void *val
 	if (flags & BPF_F_LOCK)
 		ub_map_copy_value_locked(map, elem, value, true);
 	else
-		ub_map_copy_value(map, elem, value);
+		array_copy_value(map, elem, value);
 	return 0;
 }
 
@@ -180,8 +209,8 @@ static int percpu_array_sys_update(struct ub_map *map, const void *key, const vo
 	/* The whole 8-byte-rounded slot of every CPU, user padding included. */
 	u32 index = *(const u32 *)key;
 	for (u32 cpu = 0; cpu < map->ncpus; cpu++)
-		memcpy(percpu_elem(map, index, cpu), (const u8 *)value + cpu * map->elem_size,
-		       map->elem_size);
+		percpu_copy_slot(map, percpu_elem(map, index, cpu),
+				 (const u8 *)value + cpu * map->elem_size);
 	return 0;
 }
 
