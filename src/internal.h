@@ -69,10 +69,18 @@ static inline void *u64_to_ptr(u64 v)
 /* Are bytes [from, to) of buf all zero? */
 static inline bool mem_is_zero(const void *buf, size_t from, size_t to)
 {
+	typedef u64 u64x2 __attribute__((vector_size(16)));
 	const u8 *p = buf;
+	u64x2 vacc = {0, 0};
 	u64 acc = 0;
 	size_t i = from;
-	/* Eight bytes at a time: the attr tail check runs on every bpf() call. */
+	/* 32, then 8 bytes at a time: the attr tail check runs on every bpf() call. */
+	for (; i + 32 <= to; i += 32) {
+		u64x2 a, b;
+		memcpy(&a, p + i, 16);
+		memcpy(&b, p + i + 16, 16);
+		vacc |= a | b;
+	}
 	for (; i + 8 <= to; i += 8) {
 		u64 w;
 		memcpy(&w, p + i, 8);
