@@ -7,7 +7,7 @@
  * alternating rounds and the median of each is reported. The interposed
  * syscall() and libbpf's wrappers are measured by bench-client, an ordinary
  * libbpf program this one runs alternately with and without LD_PRELOAD of
- * libuserbpf-preload.so. Usage: bench BUILD_DIR
+ * libuserbpf-preload.so. Usage: bench BUILD_DIR [direct|client|batch|mmap|create]...
  */
 #include "bench.h"
 #include "userbpf.h"
@@ -92,8 +92,9 @@ static int create_array(bool kernel, uint32_t type, uint32_t value_size, uint32_
 
 /* ---- 1. element operations through ub_bpf() -------------------------------- */
 
-static void bench_elem_direct(void)
+static void bench_elem_direct(const char *build)
 {
+	(void)build;
 	static uint64_t kval[1024], uval[1024];
 	struct bench_elem_ctx kc = {.mask = 1023, .value = kval, .attr_size = sizeof(union bpf_attr)};
 	struct bench_elem_ctx uc = {.mask = 1023, .value = uval, .attr_size = sizeof(union bpf_attr)};
@@ -279,8 +280,9 @@ static void batch_fill(struct batch_ctx *c)
 		bench_die("update batch");
 }
 
-static void bench_batch(void)
+static void bench_batch(const char *build)
 {
+	(void)build;
 	struct batch_ctx kc = {.kernel = true}, uc = {.kernel = false};
 	double k, u;
 	size_t kb = BATCH_ENTRIES * sizeof(uint32_t), vb = BATCH_ENTRIES * sizeof(uint64_t);
@@ -344,8 +346,9 @@ static void *map_mmap(int fd)
 	return p;
 }
 
-static void bench_mmap(void)
+static void bench_mmap(const char *build)
 {
+	(void)build;
 	struct mem_ctx heap, kmem = {0}, umem;
 	int kfd = -1, ufd;
 	double h, k = NAN, u, v[BENCH_ROUNDS];
@@ -419,8 +422,9 @@ static double create_loop(void *ctx_, long n)
 	return bench_now() - t0;
 }
 
-static void bench_create(void)
+static void bench_create(const char *build)
 {
+	(void)build;
 	table_head("MAP_CREATE + close of an ARRAY (8-byte value): us/op", "us/op");
 	for (int big = 1; big >= 0; big--) {
 		struct create_ctx kc = {true, big ? 1u << 20 : 8}, uc = {false, kc.entries};
@@ -456,11 +460,21 @@ int main(int argc, char **argv)
 	       "(5 for batch and create); speedup = kernel / userbpf\n",
 	       BENCH_ROUNDS, BENCH_ROUND_NS / 1000000);
 
-	bench_elem_direct();
-	bench_elem_client(build);
-	bench_batch();
-	bench_mmap();
-	bench_create();
+	static const struct {
+		const char *name;
+		void (*fn)(const char *build);
+	} sections[] = {
+		{"direct", bench_elem_direct}, {"client", bench_elem_client},
+		{"batch", bench_batch},        {"mmap", bench_mmap},
+		{"create", bench_create},
+	};
+	for (unsigned i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		bool want = argc <= 2;
+		for (int a = 2; a < argc; a++)
+			want |= !strcmp(argv[a], sections[i].name);
+		if (want)
+			sections[i].fn(build);
+	}
 
 	printf("\n%d goal(s) missed; %.1f s\n", misses, (bench_now() - t0) / 1e9);
 	if (own_root) {
