@@ -255,6 +255,27 @@ static int array_hash(struct ub_map *map, u8 out[32])
 	return 0;
 }
 
+/*
+ * What the kernel reports as memlock: its struct bpf_array (312 bytes on
+ * 6.18 x86-64), then the elements; per-CPU maps add a pointer per element,
+ * mmap-able arrays are page aligned (array_map_mem_usage()).
+ */
+#define KERNEL_BPF_ARRAY_SIZE 312u
+
+static u64 array_mem_usage(const struct ub_map *map)
+{
+	u64 usage = KERNEL_BPF_ARRAY_SIZE, data = (u64)map->max_entries * map->elem_size;
+	if (map->map_flags & BPF_F_MMAPABLE)
+		return page_align(usage) + page_align(data);
+	return usage + data;
+}
+
+static u64 percpu_array_mem_usage(const struct ub_map *map)
+{
+	return KERNEL_BPF_ARRAY_SIZE + (u64)map->max_entries * sizeof(void *) +
+	       (u64)map->max_entries * map->elem_size * map->ncpus;
+}
+
 const struct map_ops array_map_ops = {
 	.alloc_check = array_map_alloc_check,
 	.content_size = array_content_size,
@@ -265,6 +286,7 @@ const struct map_ops array_map_ops = {
 	.get_next_key = array_map_get_next_key,
 	.mmap_check = array_mmap_check,
 	.hash = array_hash,
+	.mem_usage = array_mem_usage,
 	.lookup = array_map_lookup,
 	.update = array_map_update,
 	.delete = array_map_delete,
@@ -279,6 +301,7 @@ const struct map_ops percpu_array_map_ops = {
 	.sys_lookup = percpu_array_sys_lookup,
 	.sys_update = percpu_array_sys_update,
 	.get_next_key = array_map_get_next_key,
+	.mem_usage = percpu_array_mem_usage,
 	.lookup = percpu_array_map_lookup,
 	.update = percpu_array_map_update,
 	.delete = array_map_delete,

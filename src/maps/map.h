@@ -102,6 +102,8 @@ struct map_ops {
 	bool batch_flags_must_be_zero;
 	/* (LOOKUP_AND_)DELETE_BATCH; NULL: ENOTSUPP. */
 	int (*delete_batch)(struct ub_map *map, union ub_attr *attr, void *uattr, bool lookup);
+	/* Bytes the kernel would charge (fdinfo "memlock"); NULL: the file's size. */
+	u64 (*mem_usage)(const struct ub_map *map);
 	/* SHA-256 over the contents for OBJ_GET_INFO of a frozen map; NULL: EINVAL. */
 	int (*hash)(struct ub_map *map, u8 out[32]);
 

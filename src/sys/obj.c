@@ -47,6 +47,7 @@ static char ns_objs[4200]; /* $ROOT/objs: no fd is kept open for it */
 static atomic_uint *ns_ids; /* the shared id counters, one per kind */
 static pthread_once_t ns_once = PTHREAD_ONCE_INIT;
 static int ns_err;
+static mode_t ns_obj_mode = 0600; /* new object files: see ns_init() */
 
 void ub_obj_register_kind(u32 kind, size_t obj_size, void (*attach)(struct ub_obj *),
 			  void (*destroy)(struct ub_obj *))
@@ -117,6 +118,15 @@ static void ns_init(void)
 	if ((ns_err = mkdir_p(path, mode)))
 		return;
 	snprintf(ns_objs, sizeof(ns_objs), "%s/objs", ns_root);
+	/*
+	 * Objects are private to their creator's uid unless the namespace is
+	 * shared: a group- or other-writable objs/ directory gives that class
+	 * read and write access to new objects too (docs/namespace.md).
+	 */
+	struct stat dst;
+	if (stat(ns_objs, &dst) == 0)
+		ns_obj_mode = 0600 | ((dst.st_mode & S_IWGRP) ? 0060 : 0) |
+			      ((dst.st_mode & S_IWOTH) ? 0006 : 0);
 
 	snprintf(path, sizeof(path), "%s/ids", ns_root);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -418,15 +428,31 @@ struct ub_obj *ub_fd_resolve_slow(int fd, u32 *mode)
 
 /* ---- creating and opening --------------------------------------------- */
 
+/*
+ * Take the shared lock that makes @fd a holder. A collector holds the lock
+ * exclusively only for the instant it takes to look at the link count, so
+ * wait for it; if it unlinked the file meanwhile the object is gone.
+ */
+static int hold_fd(int fd)
+{
+	struct stat st;
+	while (flock(fd, LOCK_SH))
+		if (errno != EINTR)
+			return -errno;
+	if (fstat(fd, &st) || st.st_nlink == 0)
+		return -ENOENT;
+	return 0;
+}
+
 static int user_fd(int dirfd, const char *name, int accmode)
 {
 	int fd = openat(dirfd, OBJPATH(name), accmode | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (flock(fd, LOCK_SH | LOCK_NB)) {
-		/* The collector holds it exclusively: the object is going away. */
-		close(fd);
-		return -ENOENT;
+	int err = hold_fd(fd);
+	if (err) {
+		ub_raw_close(fd);
+		return err;
 	}
 	return fd;
 }
@@ -452,7 +478,7 @@ int ub_obj_create(u32 kind, u64 content_size, int accmode,
 	u32 id = ub_ns_next_id(kind);
 	snprintf(tmp, sizeof(tmp), ".new-%s-%u", ub_obj_prefix(kind), id);
 	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
-	fd = openat(dirfd, OBJPATH(tmp), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = openat(dirfd, OBJPATH(tmp), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, ns_obj_mode);
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)len)) {
@@ -542,7 +568,7 @@ static bool obj_alive_or_collect(int dirfd, const char *name)
 {
 	int fd = openat(dirfd, OBJPATH(name), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return errno != ENOENT; /* another user's private object still exists */
 	bool alive = true;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 		struct stat st;
@@ -556,13 +582,22 @@ static bool obj_alive_or_collect(int dirfd, const char *name)
 	return alive;
 }
 
+void ub_obj_try_collect(u32 kind, u32 id)
+{
+	char name[64];
+	if (ub_ns_objs_dirfd())
+		return;
+	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
+	obj_alive_or_collect(AT_FDCWD, name);
+}
+
 int ub_obj_adopt_fd(int fd, u32 want_kind)
 {
 	struct stat st;
 	struct ub_obj_hdr h;
 	if (read_hdr(fd, &st, &h) || (want_kind && h.kind != want_kind))
 		return -EINVAL;
-	if (flock(fd, LOCK_SH | LOCK_NB))
+	if (hold_fd(fd))
 		return -ENOENT;
 	struct ub_obj *obj = obj_attach(fd, &st, &h);
 	if (!obj)

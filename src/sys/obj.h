@@ -133,6 +133,12 @@ UB_HIDDEN int ub_obj_open_by_id(u32 kind, u32 id, int accmode);
 /* ub_obj_next_id - the smallest live id of @kind above @start, or -ENOENT. */
 UB_HIDDEN int ub_obj_next_id(u32 kind, u32 start, u32 *next);
 
+/*
+ * ub_obj_try_collect - release object @id of @kind now if nothing holds it
+ * any more (no fd, mapping or pin anywhere): called after a close().
+ */
+UB_HIDDEN void ub_obj_try_collect(u32 kind, u32 id);
+
 /* Open a user fd on an object file already opened as @fd (pins). */
 UB_HIDDEN int ub_obj_adopt_fd(int fd, u32 want_kind);
 
