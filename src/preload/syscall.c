@@ -6,9 +6,40 @@
 #include <stdarg.h>
 #include <sys/syscall.h>
 
-__attribute__((visibility("default"))) long syscall(long number, ...)
+static long (*real_syscall)(long, ...);
+
+/* libc's syscall(), looked up once at load time rather than tested on every call. */
+__attribute__((constructor)) static void syscall_hook_init(void)
 {
-	static long (*real_syscall)(long, ...);
+	real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+}
+
+static __attribute__((noinline)) long forward(long number, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	if (unlikely(!real_syscall)) /* called from another library's constructor */
+		real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	return real_syscall(number, a1, a2, a3, a4, a5, a6);
+}
+
+#if defined(__x86_64__) || (defined(__aarch64__) && !defined(__APPLE__))
+/*
+ * On these ABIs a variadic call passes its integer arguments exactly where a
+ * call with six fixed long parameters would, so the hook takes them as fixed
+ * parameters and skips the va_list register spill on every bpf() call (a
+ * caller that passed fewer leaves unused slots holding garbage, which libc's
+ * own syscall() forwards just the same). <unistd.h>'s variadic prototype is
+ * deliberately not included here.
+ */
+__attribute__((visibility("default"), hot)) long syscall(long number, long a1, long a2, long a3,
+							 long a4, long a5, long a6)
+{
+	if (likely(number == SYS_bpf))
+		return ub_bpf((int)a1, (union bpf_attr *)a2, (unsigned int)a3);
+	return forward(number, a1, a2, a3, a4, a5, a6);
+}
+#else
+__attribute__((visibility("default"), hot)) long syscall(long number, ...)
+{
 	va_list ap;
 	long a[6];
 
@@ -16,9 +47,8 @@ __attribute__((visibility("default"))) long syscall(long number, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	if (number == SYS_bpf)
+	if (likely(number == SYS_bpf))
 		return ub_bpf((int)a[0], (union bpf_attr *)a[1], (unsigned int)a[2]);
-	if (!real_syscall)
-		real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
-	return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return forward(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
+#endif
