@@ -94,17 +94,15 @@ static inline struct ub_map *map_from_fd(u32 fd, u32 *perms, int *err)
 
 /*
  * Letters, digits, '_' and '.' (the kernel's isalnum() is Latin-1: 0xC0-0xFF
- * except 0xD7 and 0xF7, and the ordinal indicators 0xAA, 0xB5 and 0xBA count
- * as letters too), NUL-terminated within 16 bytes.
+ * except 0xD7 and 0xF7 count as letters; the live kernel rejects 0xAA, 0xB5
+ * and 0xBA), NUL-terminated within 16 bytes.
  */
 static bool name_char_ok(u8 c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	    c == '_' || c == '.')
 		return true;
-	if (c >= 0xC0 && c != 0xD7 && c != 0xF7)
-		return true;
-	return c == 0xAA || c == 0xB5 || c == 0xBA;
+	return c >= 0xC0 && c != 0xD7 && c != 0xF7;
 }
 
 int ub_obj_name_check(const char name[16])
