@@ -73,11 +73,11 @@ int main(void)
 			{1u << 12, 8, 0, false},
 			{0xffffffffu, 4, 0, false},
 			{0x80000000u, 16, 0, true},
-			{0xffffffffu, 4, BPF_F_MMAPABLE},
-			{0xffffffffu, 0x80000000u, 0}, /* E2BIG: value size is checked first */
-			{0xffffffffu, 0x7fffffffu, 0},
-			{0xffffffffu, 0, 0},
-			{0, 0, 0},
+			{0xffffffffu, 4, BPF_F_MMAPABLE, false},
+			{0xffffffffu, 0x80000000u, 0, false}, /* E2BIG: value size is checked first */
+			{0xffffffffu, 0x7fffffffu, 0, false},
+			{0xffffffffu, 0, 0, false},
+			{0, 0, 0, false},
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(me); i++) {
 			if (me[i].array_only && type != BPF_MAP_TYPE_ARRAY)
