@@ -88,7 +88,7 @@ static inline bool mem_is_zero(const void *buf, size_t from, size_t to)
 	}
 	for (; i < to; i++)
 		acc |= p[i];
-	return !acc;
+	return !(acc | vacc[0] | vacc[1]);
 }
 
 UB_HIDDEN int ub_possible_cpus(void);
