@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* The interpreter: threaded (computed goto) and switch engines from the same bodies. */
+#include "vm/vm.h"
+
+/* Signed division as the kernel defines it: by 0 gives 0, by -1 negates (wrapping). */
+static inline u64 sdiv64(u64 a, u64 b)
+{
+	if (b == 0)
+		return 0;
+	if ((s64)b == -1)
+		return -a;
+	return (u64)((s64)a / (s64)b);
+}
+
+/* Signed modulo: by 0 leaves the dividend, by -1 gives 0. */
+static inline u64 smod64(u64 a, u64 b)
+{
+	if (b == 0)
+		return a;
+	if ((s64)b == -1)
+		return 0;
+	return (u64)((s64)a % (s64)b);
+}
+
+static inline u64 sdiv32(u32 a, u32 b)
+{
+	if (b == 0)
+		return 0;
+	if ((s32)b == -1)
+		return (u32)-a;
+	return (u32)((s32)a / (s32)b);
+}
+
+static inline u64 smod32(u32 a, u32 b)
+{
+	if (b == 0)
+		return a;
+	if ((s32)b == -1)
+		return 0;
+	return (u32)((s32)a % (s32)b);
+}
+
+static inline u64 load_be32(const u8 *p)
+{
+	return ((u32)p[0] << 24) | ((u32)p[1] << 16) | ((u32)p[2] << 8) | p[3];
+}
+
+static inline u64 load_be16(const u8 *p)
+{
+	return ((u32)p[0] << 8) | p[1];
+}
+
+static inline u64 load_u8(const u8 *p)
+{
+	return *p;
+}
+
+#define UB_THREADED 1
+#include "vm/interp_body.h"
+#undef UB_THREADED
+
+#define UB_THREADED 0
+#include "vm/interp_body.h"
+#undef UB_THREADED
+
+void ub_run_add_region(struct ub_run *run, const void *p, u64 len, bool wr)
+{
+	if (run->nregions >= UB_MAX_REGIONS)
+		return;
+	run->regions[run->nregions++] =
+		(struct ub_region){.lo = (uintptr_t)p, .hi = (uintptr_t)p + len, .writable = wr};
+}
