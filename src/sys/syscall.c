@@ -36,9 +36,11 @@ static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
 		dst[i] = src[i];
 }
 
-int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
+__thread unsigned int ub_cur_attr_size;
+
+/* Every attr the fast path in ub_bpf() does not take, with all the checks in order. */
+static __attribute__((noinline)) int bpf_general(int cmd, void *uattr, unsigned int size)
 {
-	void *uattr = uattr_;
 	union ub_attr attr;
 
 	/* bpf_check_uarg_tail_zero(): at most a page, zeros past the union. */
@@ -63,6 +65,35 @@ int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
 		memset(attr.raw + n, 0, end - n);
 	return ub_sys_ret(cmd_table[cmd].fn(&attr, uattr));
 }
+
+int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
+{
+	void *uattr = uattr_;
+	union ub_attr attr;
+
+	ub_cur_attr_size = size;
+
+	/*
+	 * The common case: a known command and an attr that holds all of its
+	 * fields (libbpf passes exactly those, raw callers the whole union).
+	 * Every check of bpf_general() passes then but CHECK_ATTR, so the order
+	 * of checks is the same.
+	 */
+	if (likely((unsigned)cmd < ARRAY_SIZE(cmd_table) && uattr && size <= UB_ATTR_SIZE)) {
+		size_t end = cmd_table[cmd].last_end;
+		if (likely(cmd_table[cmd].fn && size >= end)) {
+			/* CHECK_ATTR: bytes past the command's last field must be zero. */
+			if (unlikely(size > end) && !mem_is_zero(uattr, end, size))
+				return ub_sys_ret(-EINVAL);
+			attr_copy_in(attr.raw, uattr, end);
+			return ub_sys_ret(cmd_table[cmd].fn(&attr, uattr));
+		}
+	}
+	return bpf_general(cmd, uattr, size);
+}
+
+/* ub_bpf() for callers inside the library: a direct call, not through the PLT. */
+int ub_bpf_direct(int cmd, union bpf_attr *attr, unsigned int size) __attribute__((alias("ub_bpf")));
 
 /* ---- shared helpers ------------------------------------------------------ */
 
