@@ -69,7 +69,7 @@ static inline void *ub_obj_hdr_tail(struct ub_obj *obj)
 /* The fd table. Lookup is a lock-free load: no syscall on the fast path. */
 #define UB_FD_CHUNK_BITS 10
 #define UB_FD_CHUNKS 4096 /* fds up to 4M */
-extern _Atomic(uintptr_t *) ub_fd_chunks[UB_FD_CHUNKS];
+extern UB_HIDDEN _Atomic(uintptr_t *) ub_fd_chunks[UB_FD_CHUNKS];
 
 UB_HIDDEN struct ub_obj *ub_fd_resolve_slow(int fd, u32 *mode);
 

@@ -33,6 +33,9 @@ static inline int ub_file_flags(u32 flags)
 	return 02;         /* O_RDWR */
 }
 
+/* ub_bpf() itself, bound inside the library (the preload syscall() hook calls it). */
+UB_HIDDEN int ub_bpf_direct(int cmd, union bpf_attr *attr, unsigned int size);
+
 /* Write a u32 field back into the caller's attr at @off, as put_user() does. */
 static inline void ub_put_attr_u32(void *uattr, size_t off, u32 v)
 {

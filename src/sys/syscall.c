@@ -26,8 +26,12 @@ static const struct {
 static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
 {
 	size_t i = 0;
-	for (; i + 16 <= n; i += 16)
+	for (; i + 32 <= n; i += 32)
+		memcpy(dst + i, src + i, 32);
+	if (i + 16 <= n) {
 		memcpy(dst + i, src + i, 16);
+		i += 16;
+	}
 	if (i + 8 <= n) {
 		memcpy(dst + i, src + i, 8);
 		i += 8;
