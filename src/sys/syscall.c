@@ -19,7 +19,7 @@ static const struct {
 };
 
 /*
- * Copy @n (at most UB_ATTR_SIZE) bytes of the caller's attr. 16 bytes at a time
+ * Copy @n (at most UB_ATTR_SIZE) bytes of the caller's attr. 32 bytes at a time
  * on purpose: gcc inlines a variable-length memcpy() of this size as a rep movs,
  * which costs more than the whole map lookup behind it.
  */
