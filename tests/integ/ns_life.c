@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * Object lifetime across processes: pins outlive a SIGKILLed creator, the
+ * storage (the object file) is released once no fd, mapping or pin holds it
+ * (after SIGKILL too), never while a live process still uses it; fds work
+ * across fork() and exec(); objects are private to their owner's uid.
+ */
+#include "t.h"
+#include "userbpf.h"
+
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static long bpf_(int cmd, union bpf_attr *a)
+{
+	return ub_bpf(cmd, a, sizeof(*a));
+}
+
+static int map_create(unsigned flags)
+{
+	return ub_map_create(BPF_MAP_TYPE_ARRAY, "life", 4, 8, 4, flags);
+}
+
+static unsigned map_id(int fd)
+{
+	struct bpf_map_info info;
+	union bpf_attr a;
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (unsigned)fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (unsigned long)&info;
+	return bpf_(BPF_OBJ_GET_INFO_BY_FD, &a) ? 0 : info.id;
+}
+
+static int fd_by_id(unsigned id)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.map_id = id;
+	return (int)bpf_(BPF_MAP_GET_FD_BY_ID, &a);
+}
+
+/* Is @id among the ids MAP_GET_NEXT_ID walks? (The walk also collects.) */
+static bool id_listed(unsigned id)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	while (bpf_(BPF_MAP_GET_NEXT_ID, &a) == 0) {
+		if (a.next_id == id)
+			return true;
+		a.start_id = a.next_id;
+	}
+	return false;
+}
+
+static bool file_exists(unsigned id)
+{
+	char p[4200];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/objs/bpf-map-%u", ub_namespace_root(), id);
+	return stat(p, &st) == 0;
+}
+
+static int obj_get(const char *path)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.pathname = (unsigned long)path;
+	return (int)bpf_(BPF_OBJ_GET, &a);
+}
+
+static int obj_pin(int fd, const char *path)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.pathname = (unsigned long)path;
+	a.bpf_fd = (unsigned)fd;
+	return (int)bpf_(BPF_OBJ_PIN, &a);
+}
+
+/* A child that creates a map, reports its id, optionally pins it, then is killed. */
+static unsigned child_creates_and_dies(const char *pin)
+{
+	int p[2];
+	unsigned id = 0;
+	if (pipe(p))
+		return 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = map_create(0);
+		unsigned key = 2;
+		unsigned long long v = 0xfeedULL;
+		ub_map_update_elem(fd, &key, &v, 0);
+		if (pin)
+			obj_pin(fd, pin);
+		id = map_id(fd);
+		if (write(p[1], &id, sizeof(id)) != sizeof(id))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &id, sizeof(id)) != sizeof(id))
+		id = 0;
+	close(p[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return id;
+}
+
+static void test_pin_outlives_sigkill(void)
+{
+	unsigned id = child_creates_and_dies("/sys/fs/bpf/survivor");
+	CHECK(id != 0, "child reported its map id");
+	int fd = obj_get("/sys/fs/bpf/survivor");
+	CHECK(fd >= 0, "pinned map opens after its creator was SIGKILLed: %d", errno);
+	unsigned key = 2;
+	unsigned long long v = 0;
+	CHECK(ub_map_lookup_elem(fd, &key, &v, 0) == 0 && v == 0xfeedULL,
+	      "value written before the kill is there: %llx", v);
+	CHECK(id_listed(id), "pinned map of a dead creator is listed by id");
+	close(fd);
+	/* Unpinned and unheld: released. */
+	CHECK(unlink("/sys/fs/bpf/survivor") == 0, "unlink the pin: %d", errno);
+	CHECK(!id_listed(id), "unpinned map without holders is gone from the ids");
+	CHECK(!file_exists(id), "its storage is released");
+	CHECK(fd_by_id(id) == -1 && errno == ENOENT, "GET_FD_BY_ID of a released map: ENOENT");
+}
+
+static void test_unpinned_sigkill(void)
+{
+	unsigned id = child_creates_and_dies(NULL);
+	CHECK(id != 0, "child reported its map id");
+	CHECK(!id_listed(id), "a SIGKILLed creator's unpinned map is not listed");
+	CHECK(!file_exists(id), "and its storage is released lazily by the id walk");
+	CHECK(fd_by_id(id) == -1 && errno == ENOENT, "GET_FD_BY_ID: ENOENT");
+}
+
+static void test_live_holder(void)
+{
+	int fd = map_create(0);
+	unsigned id = map_id(fd);
+	int go[2], done[2];
+	CHECK(pipe(go) == 0 && pipe(done) == 0, "pipes");
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* The child's inherited fd is the only holder once the parent closes. */
+		char c;
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		unsigned key = 1;
+		unsigned long long v = 0x77;
+		int ok = ub_map_update_elem(fd, &key, &v, 0) == 0;
+		if (write(done[1], "x", 1) != 1)
+			_exit(3);
+		pause();
+		_exit(ok ? 0 : 1);
+	}
+	close(fd);
+	CHECK(id_listed(id), "map held only by another live process stays listed");
+	CHECK(file_exists(id), "and its storage stays");
+	CHECK(write(go[1], "g", 1) == 1, "signal child");
+	char c;
+	CHECK(read(done[0], &c, 1) == 1, "child used its inherited fd");
+	int fd2 = fd_by_id(id);
+	CHECK(fd2 >= 0, "GET_FD_BY_ID while another process holds it: %d", errno);
+	unsigned key = 1;
+	unsigned long long v = 0;
+	CHECK(ub_map_lookup_elem(fd2, &key, &v, 0) == 0 && v == 0x77,
+	      "the child's write through a fork()ed fd is visible: %llx", v);
+	close(fd2);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	CHECK(!id_listed(id), "after the last holder is SIGKILLed the map is gone");
+	CHECK(!file_exists(id), "and its storage is released");
+	close(go[0]), close(go[1]), close(done[0]), close(done[1]);
+}
+
+static void test_close_releases(void)
+{
+	int fd = map_create(0);
+	unsigned id = map_id(fd);
+	CHECK(file_exists(id), "object file exists while the fd is open");
+	close(fd);
+	CHECK(!file_exists(id), "closing the last fd releases the storage at once");
+}
+
+static void test_mmap_holds(void)
+{
+	int fd = map_create(BPF_F_MMAPABLE);
+	unsigned id = map_id(fd);
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED, "mmap: %d", errno);
+	close(fd);
+	CHECK(id_listed(id) && file_exists(id), "a mapping keeps the map alive without fds");
+	int fd2 = fd_by_id(id);
+	CHECK(fd2 >= 0, "and it can be reopened by id");
+	unsigned key = 0;
+	unsigned long long v = 0x1234;
+	ub_map_update_elem(fd2, &key, &v, 0);
+	close(fd2);
+	CHECK(p != MAP_FAILED && *(unsigned long long *)p == 0x1234, "mapping sees the update");
+	munmap(p, 4096);
+	CHECK(!id_listed(id) && !file_exists(id), "after munmap nothing holds it");
+}
+
+/* exec() of ourselves with an fd whose O_CLOEXEC was cleared. */
+static int exec_child(int fd)
+{
+	unsigned key = 3;
+	unsigned long long v = 0;
+	if (ub_map_lookup_elem(fd, &key, &v, 0) || v != 0xabcULL)
+		return 1;
+	v = 0xdefULL;
+	return ub_map_update_elem(fd, &key, &v, 0) ? 2 : 0;
+}
+
+static void test_exec(void)
+{
+	int fd = map_create(0);
+	CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, "bpf fds are created close-on-exec");
+	unsigned key = 3;
+	unsigned long long v = 0xabcULL;
+	ub_map_update_elem(fd, &key, &v, 0);
+	fcntl(fd, F_SETFD, 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char arg[16];
+		snprintf(arg, sizeof(arg), "%d", fd);
+		execl("/proc/self/exe", "ns_life", "exec-child", arg, (char *)NULL);
+		_exit(99);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exec'd child used the fd: status %d",
+	      WEXITSTATUS(st));
+	v = 0;
+	CHECK(ub_map_lookup_elem(fd, &key, &v, 0) == 0 && v == 0xdefULL,
+	      "its write is visible: %llx", v);
+	close(fd);
+}
+
+static void test_private(void)
+{
+	int fd = map_create(0);
+	unsigned id = map_id(fd);
+	char p[4200];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/objs/bpf-map-%u", ub_namespace_root(), id);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600,
+	      "objects of a private namespace are mode 0600: %o", st.st_mode & 0777);
+	if (geteuid() != 0) {
+		SKIP("not root: cannot try another uid");
+		close(fd);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(100);
+		int r = fd_by_id(id);
+		_exit(r == -1 && errno == EACCES ? 0 : 1);
+	}
+	int s;
+	waitpid(pid, &s, 0);
+	CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 0, "another uid cannot open the map: status %d",
+	      WEXITSTATUS(s));
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "exec-child"))
+		return exec_child(atoi(argv[2]));
+	test_pin_outlives_sigkill();
+	test_unpinned_sigkill();
+	test_live_holder();
+	test_close_releases();
+	test_mmap_holds();
+	test_exec();
+	test_private();
+	return T_DONE();
+}
