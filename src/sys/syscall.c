@@ -502,11 +502,16 @@ long sys_map_lookup_batch(union ub_attr *attr, void *uattr)
 		}
 		if (err)
 			goto out;
-		if (!keys || !values) {
+		/* The key is copied out before the value: a NULL values still gets it. */
+		if (!keys) {
 			err = -EFAULT;
 			goto out;
 		}
 		memcpy(keys + (size_t)cp * ks, key, ks);
+		if (!values) {
+			err = -EFAULT;
+			goto out;
+		}
 		memcpy(values + (size_t)cp * vs, value, vs);
 		u8 *t = prev;
 		prev = key;
@@ -588,6 +593,9 @@ long sys_map_lookup_and_delete_batch(union ub_attr *attr, void *uattr)
 static long get_next_id(u32 kind, union ub_attr *attr, void *uattr)
 {
 	u32 next;
+	/* Ids are positive ints: a start at or past INT_MAX has no successor. */
+	if (attr->start_id >= INT32_MAX)
+		return -EINVAL;
 	int err = ub_obj_next_id(kind, attr->start_id, &next);
 	if (err)
 		return err;
@@ -619,6 +627,9 @@ long sys_link_get_next_id(union ub_attr *attr, void *uattr)
 static long get_fd_by_id(u32 kind, union ub_attr *attr, bool takes_flags)
 {
 	if (attr->open_flags & ~(u32)(takes_flags ? BPF_F_RDONLY | BPF_F_WRONLY : 0))
+		return -EINVAL;
+	/* A token fd without BPF_F_TOKEN_FD (itself refused above: no tokens here). */
+	if (attr->fd_by_id_token_fd)
 		return -EINVAL;
 	int accmode = ub_file_flags(attr->open_flags);
 	if (accmode < 0)
