@@ -71,9 +71,15 @@ int main(void)
 			{1000, 8, 0, false},
 			{1u << 20, 8, 0, true},
 			{1u << 12, 8, 0, false},
-			{0xffffffffu, 4, 0, false},
+			/*
+			 * Never ask the kernel for a huge array that fits in RAM (16 GiB
+			 * for UINT32_MAX x 4 on a 24 GiB machine): it really tries, and the
+			 * global OOM killer takes down unrelated processes. Above RAM
+			 * (UINT32_MAX x 8 = 32 GiB) vmalloc refuses at once: ENOMEM.
+			 */
+			{0xffffffffu, 8, 0, false},
 			{0x80000000u, 16, 0, true},
-			{0xffffffffu, 4, BPF_F_MMAPABLE, false},
+			{0xffffffffu, 8, BPF_F_MMAPABLE, false},
 			{0xffffffffu, 0x80000000u, 0, false}, /* E2BIG: value size is checked first */
 			{0xffffffffu, 0x7fffffffu, 0, false},
 			{0xffffffffu, 0, 0, false},
