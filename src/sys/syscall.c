@@ -40,7 +40,7 @@ static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
 		dst[i] = src[i];
 }
 
-__thread unsigned int ub_cur_attr_size;
+__thread unsigned int ub_cur_attr_size __attribute__((tls_model("initial-exec")));
 
 /* Every attr the fast path in ub_bpf() does not take, with all the checks in order. */
 static __attribute__((noinline)) int bpf_general(int cmd, void *uattr, unsigned int size)
