@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# VM test artifacts: the packet counter example and test BPF programs with
+# their plain-libbpf loaders (no userbpf code in them: the same binary runs
+# against the kernel and under LD_PRELOAD=libuserbpf-preload.so).
+VM_BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu
+VM_CLIENT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
+
+$(BUILD)/bpf/pkt_counter.bpf.o: examples/pkt_counter/pkt_counter.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/testbin/pkt_counter: examples/pkt_counter/pkt_counter.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CLIENT_CFLAGS) -o $@ $< -lbpf
+
+$(BUILD)/bpf/vm_features.bpf.o: tests/vmbpf/features.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/testbin/vm_features: tests/vmbpf/features.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CLIENT_CFLAGS) -o $@ $< -lbpf
+
+TEST_EXTRA += $(BUILD)/bpf/pkt_counter.bpf.o $(BUILD)/testbin/pkt_counter \
+	$(BUILD)/bpf/vm_features.bpf.o $(BUILD)/testbin/vm_features
