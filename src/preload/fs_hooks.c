@@ -498,3 +498,28 @@ UB_EXPORT ssize_t llistxattr(const char *path, char *list, size_t size)
 	RBUF;
 	return real_llistxattr(R(path), list, size);
 }
+
+/*
+ * mkdir -p walks with relative chdir()s: a relative step from a directory
+ * above the pin tree (/, /sys, /sys/fs) may enter it.
+ */
+static bool is_relative(const char *p)
+{
+	return p && p[0] && p[0] != '/';
+}
+
+UB_EXPORT int chdir(const char *path)
+{
+	REAL(chdir);
+	RBUF;
+	if (is_relative(path)) {
+		char cwd[PATH_MAX], full[PATH_MAX * 2];
+		long n = ub_raw_syscall6(SYS_getcwd, (long)cwd, sizeof(cwd), 0, 0, 0, 0);
+		if (n > 0 && !strncmp(UB_BPFFS_PREFIX, cwd, strlen(cwd)) &&
+		    (cwd[1] == '\0' || UB_BPFFS_PREFIX[strlen(cwd)] == '/')) {
+			snprintf(full, sizeof(full), "%s/%s", cwd, path);
+			return real_chdir(R(full));
+		}
+	}
+	return real_chdir(R(path));
+}
