@@ -214,6 +214,9 @@ static int find_one(struct field_walk *w, const struct btf_type *t, u32 off, u32
 static int find_in_struct(struct field_walk *w, const struct btf_type *t, u32 base, u32 level)
 {
 	const struct btf_member *m = btf_members(t);
+	/* "Once per value" is counted per struct: nested structs start afresh. */
+	u32 saved = w->seen;
+	w->seen = 0;
 	for (u32 i = 0; i < BTF_INFO_VLEN(t->info); i++) {
 		u32 off = ub_btf_member_bit_offset(t, &m[i]);
 		if (off % 8)
@@ -222,6 +225,7 @@ static int find_in_struct(struct field_walk *w, const struct btf_type *t, u32 ba
 		if (err < 0)
 			return err;
 	}
+	w->seen = saved;
 	return 0;
 }
 

@@ -246,9 +246,10 @@ long sys_map_create(union ub_attr *attr, void *uattr)
 		btf = ub_obj_from_fd((int)attr->btf_fd, UB_OBJ_BTF, &mode, &err);
 		if (!btf)
 			return err;
-		err = ub_btf_map_check(btf, attr->map_type, attr->key_size, attr->value_size,
-				       attr->max_entries, attr->btf_key_type_id,
-				       attr->btf_value_type_id, &c.spin_lock_off);
+		err = ub_btf_map_check_flags(btf, attr->map_type, attr->map_flags, attr->key_size,
+					     attr->value_size, attr->max_entries,
+					     attr->btf_key_type_id, attr->btf_value_type_id,
+					     &c.spin_lock_off);
 		if (err)
 			return err;
 		c.btf_id = ub_btf_id(btf);
@@ -358,9 +359,6 @@ long sys_map_lookup_and_delete_elem(union ub_attr *attr, void *uattr)
 		return err;
 	if (!(perms & UB_MODE_READ) || !(perms & UB_MODE_WRITE))
 		return -EPERM;
-	/* Only families that implement it take flags at all. */
-	if (attr->flags && !map->ops->sys_lookup_and_delete)
-		return -EINVAL;
 	if ((attr->flags & BPF_F_LOCK) && map->spin_lock_off < 0)
 		return -EINVAL;
 	if (!attr->key)
