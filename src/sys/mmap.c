@@ -146,11 +146,30 @@ int ub_map_munmap_note(void *addr, size_t len)
 			gone = m;
 			continue;
 		}
-		/* Trim a mapping cut at either end; a hole in the middle keeps it. */
-		if (a <= m->start && e > m->start)
+		/* Trim a mapping cut at either end. */
+		if (a <= m->start && e > m->start) {
 			m->start = e;
-		else if (a < m->end && e >= m->end)
+		} else if (a < m->end && e >= m->end) {
 			m->end = a;
+		} else if (a > m->start && e < m->end) {
+			/*
+			 * A hole splits it in two, each counting as a mapping of its
+			 * own, as the kernel's split VMAs do (vm_ops->open).
+			 */
+			struct mapping *tail = calloc(1, sizeof(*tail));
+			if (tail) {
+				*tail = *m;
+				tail->start = e;
+				m->end = a;
+				ub_obj_get(m->obj);
+				if (m->writable)
+					wmap_add(obj_to_map(m->obj)->h, 1);
+				tail->next = m->next;
+				m->next = tail;
+				pp = &tail->next;
+				continue;
+			}
+		}
 		pp = &m->next;
 	}
 	pthread_mutex_unlock(&mappings_lock);
