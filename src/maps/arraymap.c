@@ -123,11 +123,10 @@ static inline void percpu_copy_slot(const struct ub_map *map, void *dst, const v
 		memcpy(dst, src, map->elem_size);
 }
 
-static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u64 flags)
+/* Copy element @elem out to a syscall buffer: any size, lock word, F_LOCK. */
+static __attribute__((noinline)) int array_copy_out(struct ub_map *map, void *value, void *elem,
+						    u64 flags)
 {
-	void *elem = array_map_lookup(map, key, 0);
-	if (!elem)
-		return -ENOENT;
 	if (flags & BPF_F_LOCK)
 		ub_map_copy_value_locked(map, value, elem, false);
 	else
@@ -135,6 +134,19 @@ static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u6
 	if (map->spin_lock_off >= 0) /* the lock word never leaves the map */
 		memset((u8 *)value + map->spin_lock_off, 0, sizeof(u32));
 	return 0;
+}
+
+static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u64 flags)
+{
+	void *elem = array_map_lookup(map, key, 0);
+	if (!elem)
+		return -ENOENT;
+	/* A plain 8-byte value without BPF_F_LOCK, the common case: one move, no frame. */
+	if (likely(map->spin_lock_off < 0 && map->value_size == 8 && !(flags & BPF_F_LOCK))) {
+		memcpy(value, elem, 8);
+		return 0;
+	}
+	return array_copy_out(map, value, elem, flags);
 }
 
 static int percpu_array_sys_lookup(struct ub_map *map, const void *key, void *value, u64 flags)

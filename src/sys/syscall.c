@@ -19,25 +19,27 @@ static const struct {
 };
 
 /*
- * Copy @n (at most UB_ATTR_SIZE) bytes of the caller's attr. 32 bytes at a time
- * on purpose: gcc inlines a variable-length memcpy() of this size as a rep movs,
- * which costs more than the whole map lookup behind it.
+ * Copy @n (at most UB_ATTR_SIZE) bytes of the caller's attr in fixed-size
+ * moves, the last one overlapping: gcc inlines a variable-length memcpy() of
+ * this size as a rep movs, which costs more than the whole map lookup behind it.
  */
 static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
 {
-	size_t i = 0;
-	for (; i + 32 <= n; i += 32)
-		memcpy(dst + i, src + i, 32);
-	if (i + 16 <= n) {
-		memcpy(dst + i, src + i, 16);
-		i += 16;
+	if (likely(n >= 16)) {
+		/* 16-byte blocks, the last one overlapping the one before. */
+		for (size_t i = 0; i + 16 < n; i += 16)
+			memcpy(dst + i, src + i, 16);
+		memcpy(dst + n - 16, src + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(dst, src, 8);
+		memcpy(dst + n - 8, src + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(dst, src, 4);
+		memcpy(dst + n - 4, src + n - 4, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
 	}
-	if (i + 8 <= n) {
-		memcpy(dst + i, src + i, 8);
-		i += 8;
-	}
-	for (; i < n; i++)
-		dst[i] = src[i];
 }
 
 __thread unsigned int ub_cur_attr_size __attribute__((tls_model("initial-exec")));
@@ -246,10 +248,9 @@ long sys_map_create(union ub_attr *attr, void *uattr)
 		btf = ub_obj_from_fd((int)attr->btf_fd, UB_OBJ_BTF, &mode, &err);
 		if (!btf)
 			return err;
-		err = ub_btf_map_check_flags(btf, attr->map_type, attr->map_flags, attr->key_size,
-					     attr->value_size, attr->max_entries,
-					     attr->btf_key_type_id, attr->btf_value_type_id,
-					     &c.spin_lock_off);
+		err = ub_btf_map_check(btf, attr->map_type, attr->key_size, attr->value_size,
+				       attr->max_entries, attr->btf_key_type_id,
+				       attr->btf_value_type_id, &c.spin_lock_off);
 		if (err)
 			return err;
 		c.btf_id = ub_btf_id(btf);
@@ -359,6 +360,9 @@ long sys_map_lookup_and_delete_elem(union ub_attr *attr, void *uattr)
 		return err;
 	if (!(perms & UB_MODE_READ) || !(perms & UB_MODE_WRITE))
 		return -EPERM;
+	/* Only families that implement it take flags at all. */
+	if (attr->flags && !map->ops->sys_lookup_and_delete)
+		return -EINVAL;
 	if ((attr->flags & BPF_F_LOCK) && map->spin_lock_off < 0)
 		return -EINVAL;
 	if (!attr->key)
