@@ -555,8 +555,13 @@ static int do_dump(int argc, char **argv)
 		fflush(stdout);
 		if (err || watch < 0 || (count > 0 && round + 1 >= count))
 			break;
-		if (!tty && !json_output)
+		if (json_output) {
+			/* One JSON document per round (JSON lines), not one stream. */
+			jsonw_destroy(&json_wtr);
+			json_wtr = jsonw_new(stdout, pretty_output);
+		} else if (!tty) {
 			fputc('\n', stdout);
+		}
 		if (watch)
 			sleep((unsigned)watch);
 	}
