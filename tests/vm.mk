@@ -23,3 +23,6 @@ $(BUILD)/testbin/vm_features: tests/vmbpf/features.c
 
 TEST_EXTRA += $(BUILD)/bpf/pkt_counter.bpf.o $(BUILD)/testbin/pkt_counter \
 	$(BUILD)/bpf/vm_features.bpf.o $(BUILD)/testbin/vm_features
+
+# The data-driven VM test includes the test assembler.
+$(BUILD)/tests/unit/vm_data: tests/vm/asm.h
