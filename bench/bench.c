@@ -3,18 +3,24 @@
  * `make bench`: userbpf against the live kernel, measured in the same run.
  *
  * This program is linked with libuserbpf.a, so in it syscall(__NR_bpf)
- * reaches the kernel and ub_bpf() reaches userbpf; the two are measured in
- * alternating rounds and the median of each is reported. The interposed
- * syscall() and libbpf's wrappers are measured by bench-client, an ordinary
- * libbpf program this one runs alternately with and without LD_PRELOAD of
- * libuserbpf-preload.so. Usage: bench BUILD_DIR [direct|client|batch|mmap|create]...
+ * reaches the kernel and ub_bpf() reaches userbpf. The interposed syscall()
+ * and libbpf's wrappers are measured by bench-client, an ordinary libbpf
+ * program this one runs alternately with and without LD_PRELOAD of
+ * libuserbpf-preload.so.
+ *
+ * The machine is shared and its speed drifts over seconds, so the whole
+ * suite runs BENCH_PASSES times and every pass adds a few measurements to
+ * every figure, kernel and userbpf alternating; each figure is the median of
+ * all its measurements, spread over the whole run. speedup = median kernel /
+ * median userbpf.
+ *
+ * Usage: bench BUILD_DIR [direct|client|batch|mmap|create]...
  */
 #include "bench.h"
 #include "userbpf.h"
 
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -26,54 +32,91 @@
 BENCH_ELEM_LOOPS(kernel, KBPF)
 BENCH_ELEM_LOOPS(userbpf, UBPF)
 
+#define BENCH_PASSES 8
+#define ROUNDS_PER_PASS 2
+#define MAX_SAMPLES (BENCH_PASSES * CLIENT_ROUNDS * 2)
+
 static bool have_kernel;
-static int misses;
+static const char *build_dir;
 
-/* ---- tables ------------------------------------------------------------- */
+/* ---- figures: samples gathered over the passes, printed at the end ---------- */
 
-static void table_head(const char *title, const char *unit)
+struct fig {
+	const char *table, *unit, *base; /* base: the baseline column's name */
+	const char *op, *path;
+	double goal;  /* minimum base / userbpf; 0: report only */
+	double scale; /* ns per displayed unit */
+	double b[MAX_SAMPLES], u[MAX_SAMPLES];
+	int nb, nu;
+};
+static struct fig figs[40];
+static int nfigs;
+
+static struct fig *fig(const char *table, const char *unit, const char *base, const char *op,
+		       const char *path, double goal, double scale)
 {
-	printf("\n== %s ==\n", title);
-	printf("%-14s %-26s %12s %12s %10s %8s  %s\n", "operation", "path", "kernel", "userbpf",
-	       "speedup", "goal", "result");
-	printf("%-14s %-26s %12s %12s %10s %8s\n", "", "", unit, unit, "", "");
+	for (int i = 0; i < nfigs; i++)
+		if (figs[i].table == table && !strcmp(figs[i].op, op) && !strcmp(figs[i].path, path))
+			return &figs[i];
+	if (nfigs == (int)(sizeof(figs) / sizeof(figs[0])))
+		bench_die("too many figures");
+	struct fig *f = &figs[nfigs++];
+	*f = (struct fig){.table = table, .unit = unit, .base = base, .op = op, .path = path,
+			  .goal = goal, .scale = scale};
+	return f;
 }
 
-/* One row: @goal is the minimum speedup (kernel / userbpf), 0 to report only. */
-static void row(const char *op, const char *path, double k, double u, double goal)
+static void add(double *v, int *n, double x)
 {
-	char gs[16] = "report", ks[16] = "n/a";
-	const char *res = "-";
-	if (goal > 0)
-		snprintf(gs, sizeof(gs), ">=%gx", goal);
-	if (!isnan(k) && k > 0) {
-		snprintf(ks, sizeof(ks), "%.4g", k);
-		if (goal > 0) {
-			res = k / u >= goal ? "PASS" : "MISS";
-			misses += k / u < goal;
+	if (!isnan(x) && *n < MAX_SAMPLES)
+		v[(*n)++] = x;
+}
+
+static int print_figs(void)
+{
+	const char *table = NULL;
+	int misses = 0;
+
+	for (int i = 0; i < nfigs; i++) {
+		struct fig *f = &figs[i];
+		if (f->table != table) {
+			table = f->table;
+			printf("\n== %s ==\n", table);
+			printf("%-14s %-22s %12s %12s %9s %8s  %s\n", "operation", "path", f->base,
+			       "userbpf", "speedup", "goal", "result");
+			printf("%-14s %-22s %12s %12s\n", "", "", f->unit, f->unit);
 		}
-		printf("%-14s %-26s %12s %12.4g %9.1fx %8s  %s\n", op, path, ks, u, k / u, gs, res);
-	} else {
-		printf("%-14s %-26s %12s %12.4g %10s %8s  %s\n", op, path, ks, u, "n/a", gs,
-		       goal > 0 ? "n/a (no kernel bpf)" : "-");
+		double b = f->nb ? bench_median(f->b, f->nb) / f->scale : NAN;
+		double u = bench_median(f->u, f->nu) / f->scale;
+		char gs[16] = "report", bs[16] = "n/a", ss[16] = "n/a";
+		const char *res = "-";
+		if (f->goal > 0)
+			snprintf(gs, sizeof(gs), ">=%gx", f->goal);
+		if (!isnan(b)) {
+			snprintf(bs, sizeof(bs), "%.4g", b);
+			snprintf(ss, sizeof(ss), "%.3gx", b / u);
+			if (f->goal > 0) {
+				res = b / u >= f->goal ? "PASS" : "MISS";
+				misses += b / u < f->goal;
+			}
+		} else if (f->goal > 0) {
+			res = "n/a (no kernel bpf)";
+		}
+		printf("%-14s %-22s %12s %12.4g %9s %8s  %s\n", f->op, f->path, bs, u, ss, gs, res);
 	}
+	return misses;
 }
 
-/* Median ns/op of @k (kernel) and @u (userbpf) loops measured in alternating rounds. */
-static void measure_pair(bench_loop_fn k, void *kc, bench_loop_fn u, void *uc, double *kns,
-			 double *uns, int rounds)
+/* ROUNDS_PER_PASS alternating measurements of loops @k (baseline) and @u, in ns/op. */
+static void measure(struct fig *f, bench_loop_fn k, void *kc, long kn, bench_loop_fn u, void *uc,
+		    long un, double per)
 {
-	double kv[BENCH_ROUNDS], uv[BENCH_ROUNDS];
-	long kn = have_kernel && k ? bench_calibrate(k, kc) : 0, un = bench_calibrate(u, uc);
-	for (int r = 0; r < rounds; r++) {
-		kv[r] = kn ? k(kc, kn) / (double)kn : NAN;
-		uv[r] = u(uc, un) / (double)un;
+	for (int r = 0; r < ROUNDS_PER_PASS; r++) {
+		if (kn)
+			add(f->b, &f->nb, k(kc, kn) / (double)kn / per);
+		add(f->u, &f->nu, u(uc, un) / (double)un / per);
 	}
-	*kns = kn ? bench_median(kv, rounds) : NAN;
-	*uns = bench_median(uv, rounds);
 }
-
-/* ---- helpers -------------------------------------------------------------- */
 
 static int create_array(bool kernel, uint32_t type, uint32_t value_size, uint32_t entries,
 			uint32_t flags)
@@ -85,19 +128,20 @@ static int create_array(bool kernel, uint32_t type, uint32_t value_size, uint32_
 	a.value_size = value_size;
 	a.max_entries = entries;
 	a.map_flags = flags;
-	int fd = kernel ? (int)KBPF(BPF_MAP_CREATE, &a, sizeof(a)) : UBPF(BPF_MAP_CREATE, &a,
-									       sizeof(a));
-	return fd;
+	return kernel ? (int)KBPF(BPF_MAP_CREATE, &a, sizeof(a)) : UBPF(BPF_MAP_CREATE, &a, sizeof(a));
 }
 
-/* ---- 1. element operations through ub_bpf() -------------------------------- */
+/* ---- 1. element operations: syscall(__NR_bpf) vs ub_bpf() ------------------- */
 
-static void bench_elem_direct(const char *build)
+static const char T_ARRAY[] = "ARRAY (8-byte value, 1024 entries), raw attr of 144 bytes: "
+			      "ns/op";
+static const char T_PCPU[] = "PERCPU_ARRAY (8-byte value, 1024 entries), raw attr of 144 "
+			     "bytes: ns/op";
+
+static void bench_elem_direct(void)
 {
-	(void)build;
-	static uint64_t kval[1024], uval[1024];
-	struct bench_elem_ctx kc = {.mask = 1023, .value = kval, .attr_size = sizeof(union bpf_attr)};
-	struct bench_elem_ctx uc = {.mask = 1023, .value = uval, .attr_size = sizeof(union bpf_attr)};
+	static uint64_t kval[2][1024], uval[2][1024];
+	static struct bench_elem_ctx kc[2], uc[2];
 	static const struct {
 		const char *op;
 		bench_loop_fn k, u;
@@ -106,44 +150,62 @@ static void bench_elem_direct(const char *build)
 		{"update", update_kernel, update_userbpf},
 		{"get_next_key", next_key_kernel, next_key_userbpf},
 	};
-	double k, u;
+	static long kn[2][3], un[2][3];
+	static bool ready;
 
-	for (int percpu = 0; percpu < 2; percpu++) {
-		uint32_t type = percpu ? BPF_MAP_TYPE_PERCPU_ARRAY : BPF_MAP_TYPE_ARRAY;
-		kc.fd = have_kernel ? create_array(true, type, 8, 1024, 0) : -1;
-		uc.fd = create_array(false, type, 8, 1024, 0);
-		if (uc.fd < 0 || (have_kernel && kc.fd < 0))
-			bench_die("map create");
-		table_head(percpu ? "PERCPU_ARRAY (8-byte value, 1024 entries), direct: ns/op"
-				  : "ARRAY (8-byte value, 1024 entries), direct: ns/op",
-			   "ns/op");
-		for (unsigned i = 0; i < (percpu ? 2u : 3u); i++) {
-			measure_pair(ops[i].k, &kc, ops[i].u, &uc, &k, &u, BENCH_ROUNDS);
-			row(ops[i].op, "syscall() vs ub_bpf()", k, u, percpu ? 0 : 100);
+	for (int p = 0; p < 2; p++) {
+		uint32_t type = p ? BPF_MAP_TYPE_PERCPU_ARRAY : BPF_MAP_TYPE_ARRAY;
+		if (!ready) {
+			kc[p] = (struct bench_elem_ctx){.mask = 1023, .value = kval[p],
+							.attr_size = sizeof(union bpf_attr)};
+			uc[p] = kc[p];
+			uc[p].value = uval[p];
+			kc[p].fd = have_kernel ? create_array(true, type, 8, 1024, 0) : -1;
+			uc[p].fd = create_array(false, type, 8, 1024, 0);
+			if (uc[p].fd < 0 || (have_kernel && kc[p].fd < 0))
+				bench_die("map create");
 		}
-		if (kc.fd >= 0)
-			close(kc.fd);
-		close(uc.fd);
+		for (unsigned i = 0; i < (p ? 2u : 3u); i++) {
+			if (!ready) {
+				kn[p][i] = have_kernel ? bench_calibrate(ops[i].k, &kc[p]) : 0;
+				un[p][i] = bench_calibrate(ops[i].u, &uc[p]);
+			}
+			struct fig *f = fig(p ? T_PCPU : T_ARRAY, "ns/op", "kernel", ops[i].op,
+					    "syscall() vs ub_bpf()", p ? 0 : 100, 1);
+			measure(f, ops[i].k, &kc[p], kn[p][i], ops[i].u, &uc[p], un[p][i], 1);
+		}
 	}
+	ready = true;
 }
 
 /* ---- 2. interposed syscall() and libbpf: bench-client, with and without preload -- */
 
-#define CLIENT_MAX 16
-struct client_fig {
-	char name[48];
-	double v[2][BENCH_ROUNDS]; /* [0] kernel, [1] userbpf */
-	int n[2];
+static const char T_CLIENT[] = "ARRAY (8-byte value, 1024 entries), a libbpf program: kernel vs "
+			       "LD_PRELOAD=libuserbpf-preload.so: ns/op";
+static const char T_CLIENT_PCPU[] = "PERCPU_ARRAY (8-byte value, 1024 entries), a libbpf "
+				    "program: kernel vs LD_PRELOAD: ns/op";
+static const struct {
+	const char *name, *table, *op, *path;
+	double goal;
+} client_figs[] = {
+	{"array.lookup.syscall", T_CLIENT, "lookup", "syscall() interposed", 100},
+	{"array.update.syscall", T_CLIENT, "update", "syscall() interposed", 100},
+	{"array.next_key.syscall", T_CLIENT, "get_next_key", "syscall() interposed", 100},
+	{"array.lookup.libbpf", T_CLIENT, "lookup", "libbpf bpf_map_*()", 50},
+	{"array.update.libbpf", T_CLIENT, "update", "libbpf bpf_map_*()", 50},
+	{"array.next_key.libbpf", T_CLIENT, "get_next_key", "libbpf bpf_map_*()", 50},
+	{"percpu.lookup.syscall", T_CLIENT_PCPU, "lookup", "syscall() interposed", 0},
+	{"percpu.update.syscall", T_CLIENT_PCPU, "update", "syscall() interposed", 0},
+	{"percpu.lookup.libbpf", T_CLIENT_PCPU, "lookup", "libbpf bpf_map_*()", 0},
+	{"percpu.update.libbpf", T_CLIENT_PCPU, "update", "libbpf bpf_map_*()", 0},
 };
-static struct client_fig figs[CLIENT_MAX];
-static int nfigs;
 
-static void client_run(const char *build, bool preload)
+static void client_run(bool preload)
 {
 	char exe[4200], lib[4200];
 	int pfd[2];
-	snprintf(exe, sizeof(exe), "%s/bench/bench-client", build);
-	snprintf(lib, sizeof(lib), "%s/libuserbpf-preload.so", build);
+	snprintf(exe, sizeof(exe), "%s/bench/bench-client", build_dir);
+	snprintf(lib, sizeof(lib), "%s/libuserbpf-preload.so", build_dir);
 	if (pipe(pfd))
 		bench_die("pipe");
 	pid_t pid = fork();
@@ -165,16 +227,16 @@ static void client_run(const char *build, bool preload)
 	char name[48];
 	double v;
 	while (fscanf(f, "%47s %lf", name, &v) == 2) {
-		int i;
-		for (i = 0; i < nfigs && strcmp(figs[i].name, name); i++)
-			;
-		if (i == nfigs) {
-			if (nfigs == CLIENT_MAX)
+		for (unsigned i = 0; i < sizeof(client_figs) / sizeof(client_figs[0]); i++) {
+			if (strcmp(client_figs[i].name, name))
 				continue;
-			snprintf(figs[nfigs++].name, sizeof(figs[0].name), "%s", name);
+			struct fig *g = fig(client_figs[i].table, "ns/op", "kernel", client_figs[i].op,
+					    client_figs[i].path, client_figs[i].goal, 1);
+			if (preload)
+				add(g->u, &g->nu, v);
+			else
+				add(g->b, &g->nb, v);
 		}
-		if (figs[i].n[preload] < BENCH_ROUNDS)
-			figs[i].v[preload][figs[i].n[preload]++] = v;
 	}
 	fclose(f);
 	int st;
@@ -185,49 +247,15 @@ static void client_run(const char *build, bool preload)
 	}
 }
 
-static double client_median(const char *name, int preload)
+static void bench_elem_client(void)
 {
-	for (int i = 0; i < nfigs; i++)
-		if (!strcmp(figs[i].name, name) && figs[i].n[preload])
-			return bench_median(figs[i].v[preload], figs[i].n[preload]);
-	return NAN;
-}
-
-static void bench_elem_client(const char *build)
-{
-	static const struct {
-		const char *fig, *op, *path;
-		double goal;
-	} rows[] = {
-		{"array.lookup.syscall", "lookup", "syscall() interposed", 100},
-		{"array.update.syscall", "update", "syscall() interposed", 100},
-		{"array.next_key.syscall", "get_next_key", "syscall() interposed", 100},
-		{"array.lookup.libbpf", "lookup", "libbpf bpf_map_*()", 50},
-		{"array.update.libbpf", "update", "libbpf bpf_map_*()", 50},
-		{"array.next_key.libbpf", "get_next_key", "libbpf bpf_map_*()", 50},
-		{"percpu.lookup.syscall", "lookup", "syscall() interposed", 0},
-		{"percpu.update.syscall", "update", "syscall() interposed", 0},
-		{"percpu.lookup.libbpf", "lookup", "libbpf bpf_map_*()", 0},
-		{"percpu.update.libbpf", "update", "libbpf bpf_map_*()", 0},
-	};
-
-	for (int r = 0; r < BENCH_ROUNDS; r++) {
-		if (have_kernel)
-			client_run(build, false);
-		client_run(build, true);
-	}
-	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (i == 0)
-			table_head("ARRAY (8-byte value, 1024 entries), a libbpf program: kernel "
-				   "vs LD_PRELOAD=libuserbpf-preload.so: ns/op",
-				   "ns/op");
-		if (i == 6)
-			table_head("PERCPU_ARRAY (8-byte value, 1024 entries), a libbpf program: "
-				   "kernel vs LD_PRELOAD: ns/op",
-				   "ns/op");
-		row(rows[i].op, rows[i].path, client_median(rows[i].fig, 0),
-		    client_median(rows[i].fig, 1), rows[i].goal);
-	}
+	/* Register the rows in table order before the first samples arrive. */
+	for (unsigned i = 0; i < sizeof(client_figs) / sizeof(client_figs[0]); i++)
+		fig(client_figs[i].table, "ns/op", "kernel", client_figs[i].op, client_figs[i].path,
+		    client_figs[i].goal, 1);
+	if (have_kernel)
+		client_run(false);
+	client_run(true);
 }
 
 /* ---- 3. LOOKUP_BATCH over a 1M-entry array -------------------------------- */
@@ -262,9 +290,14 @@ static double batch_loop(void *ctx_, long n)
 	return bench_now() - t0;
 }
 
-static void batch_fill(struct batch_ctx *c)
+static void batch_setup(struct batch_ctx *c)
 {
 	union bpf_attr a;
+	c->fd = create_array(c->kernel, BPF_MAP_TYPE_ARRAY, 8, BATCH_ENTRIES, 0);
+	c->keys = malloc(BATCH_ENTRIES * sizeof(uint32_t));
+	c->values = malloc(BATCH_ENTRIES * sizeof(uint64_t));
+	if (c->fd < 0 || !c->keys || !c->values)
+		bench_die("batch setup");
 	for (uint32_t i = 0; i < BATCH_ENTRIES; i++) {
 		c->keys[i] = i;
 		c->values[i] = (uint64_t)i * 3 + 1;
@@ -278,44 +311,26 @@ static void batch_fill(struct batch_ctx *c)
 			   : UBPF(BPF_MAP_UPDATE_BATCH, &a, sizeof(a));
 	if (r)
 		bench_die("update batch");
+	batch_loop(c, 1); /* warm */
 }
 
-static void bench_batch(const char *build)
+static void bench_batch(void)
 {
-	(void)build;
-	struct batch_ctx kc = {.kernel = true}, uc = {.kernel = false};
-	double k, u;
-	size_t kb = BATCH_ENTRIES * sizeof(uint32_t), vb = BATCH_ENTRIES * sizeof(uint64_t);
-
-	uc.fd = create_array(false, BPF_MAP_TYPE_ARRAY, 8, BATCH_ENTRIES, 0);
-	uc.keys = malloc(kb);
-	uc.values = malloc(vb);
-	if (uc.fd < 0 || !uc.keys || !uc.values)
-		bench_die("batch setup");
-	batch_fill(&uc);
-	if (have_kernel) {
-		kc.fd = create_array(true, BPF_MAP_TYPE_ARRAY, 8, BATCH_ENTRIES, 0);
-		kc.keys = malloc(kb);
-		kc.values = malloc(vb);
-		if (kc.fd < 0 || !kc.keys || !kc.values)
-			bench_die("batch setup");
-		batch_fill(&kc);
+	static struct batch_ctx kc = {.kernel = true}, uc = {.kernel = false};
+	static bool ready;
+	if (!ready) {
+		batch_setup(&uc);
+		if (have_kernel)
+			batch_setup(&kc);
+		ready = true;
 	}
-	measure_pair(batch_loop, &kc, batch_loop, &uc, &k, &u, 5);
-	k /= BATCH_ENTRIES;
-	u /= BATCH_ENTRIES;
-	table_head("LOOKUP_BATCH of a 1M-entry ARRAY (8-byte value), one call: ns/element",
-		   "ns/elem");
-	row("lookup_batch", "syscall() vs ub_bpf()", k, u, 25);
-	printf("%-14s %-26s %12.4g %12.4g  (million elements/s)\n", "", "", 1e3 / k, 1e3 / u);
-	if (have_kernel) {
-		close(kc.fd);
-		free(kc.keys);
-		free(kc.values);
-	}
-	close(uc.fd);
-	free(uc.keys);
-	free(uc.values);
+	/* One whole-map call per side and pass: a kernel call alone takes ~0.3 s. */
+	struct fig *f = fig("LOOKUP_BATCH of a 1M-entry ARRAY (8-byte value), one call for all: "
+			    "ns/element",
+			    "ns/elem", "kernel", "lookup_batch", "syscall() vs ub_bpf()", 25, 1);
+	if (have_kernel)
+		add(f->b, &f->nb, batch_loop(&kc, 1) / BATCH_ENTRIES);
+	add(f->u, &f->nu, batch_loop(&uc, 1) / BATCH_ENTRIES);
 }
 
 /* ---- 4. mmap'd access ------------------------------------------------------ */
@@ -338,7 +353,7 @@ static __attribute__((noinline)) double mem_loop(void *ctx_, long n)
 	return bench_now() - t0;
 }
 
-static void *map_mmap(int fd)
+static uint64_t *map_mmap(int fd)
 {
 	void *p = mmap(NULL, MMAP_ENTRIES * 8ul, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
@@ -346,60 +361,40 @@ static void *map_mmap(int fd)
 	return p;
 }
 
-static void bench_mmap(const char *build)
+static void bench_mmap(void)
 {
-	(void)build;
-	struct mem_ctx heap, kmem = {0}, umem;
-	int kfd = -1, ufd;
-	double h, k = NAN, u, v[BENCH_ROUNDS];
+	static struct mem_ctx heap, kmem, umem;
+	static long n;
+	static const char title[] = "mmap()ed BPF_F_MMAPABLE ARRAY (1M x 8 bytes), p[i] += i over "
+				    "all, vs the same loop on malloc() memory: ns/element";
 
-	heap.p = malloc(MMAP_ENTRIES * 8ul);
-	if (!heap.p)
-		bench_die("malloc");
-	memset(heap.p, 0, MMAP_ENTRIES * 8ul);
-	ufd = create_array(false, BPF_MAP_TYPE_ARRAY, 8, MMAP_ENTRIES, BPF_F_MMAPABLE);
-	if (ufd < 0)
-		bench_die("create mmapable");
-	umem.p = map_mmap(ufd);
-	if (have_kernel) {
-		kfd = create_array(true, BPF_MAP_TYPE_ARRAY, 8, MMAP_ENTRIES, BPF_F_MMAPABLE);
-		if (kfd < 0)
+	if (!n) {
+		heap.p = malloc(MMAP_ENTRIES * 8ul);
+		if (!heap.p)
+			bench_die("malloc");
+		memset(heap.p, 0, MMAP_ENTRIES * 8ul);
+		int ufd = create_array(false, BPF_MAP_TYPE_ARRAY, 8, MMAP_ENTRIES, BPF_F_MMAPABLE);
+		if (ufd < 0)
 			bench_die("create mmapable");
-		kmem.p = map_mmap(kfd);
-	}
-	/* Three-way alternation: malloc, kernel map, userbpf map. */
-	long n = bench_calibrate(mem_loop, &heap);
-	double hv[BENCH_ROUNDS], kv[BENCH_ROUNDS];
-	mem_loop(&umem, 1);
-	if (have_kernel)
-		mem_loop(&kmem, 1);
-	for (int r = 0; r < BENCH_ROUNDS; r++) {
-		hv[r] = mem_loop(&heap, n) / (double)n / MMAP_ENTRIES;
+		umem.p = map_mmap(ufd);
+		if (have_kernel) {
+			int kfd = create_array(true, BPF_MAP_TYPE_ARRAY, 8, MMAP_ENTRIES,
+					       BPF_F_MMAPABLE);
+			if (kfd < 0)
+				bench_die("create mmapable");
+			kmem.p = map_mmap(kfd);
+		}
+		mem_loop(&umem, 1); /* fault everything in */
 		if (have_kernel)
-			kv[r] = mem_loop(&kmem, n) / (double)n / MMAP_ENTRIES;
-		v[r] = mem_loop(&umem, n) / (double)n / MMAP_ENTRIES;
+			mem_loop(&kmem, 1);
+		n = bench_calibrate(mem_loop, &heap);
 	}
-	h = bench_median(hv, BENCH_ROUNDS);
+	/* "Equal" within this machine's noise: userbpf at most 10% slower. */
+	measure(fig(title, "ns/elem", "malloc", "p[i] += i", "userbpf map vs malloc", 0.9, 1),
+		mem_loop, &heap, n, mem_loop, &umem, n, MMAP_ENTRIES);
 	if (have_kernel)
-		k = bench_median(kv, BENCH_ROUNDS);
-	u = bench_median(v, BENCH_ROUNDS);
-
-	printf("\n== mmap()ed BPF_F_MMAPABLE ARRAY (1M x 8 bytes), p[i] += i over all: "
-	       "ns/element ==\n");
-	printf("%-12s %12s %12s %14s %8s  %s\n", "malloc", "kernel map", "userbpf map",
-	       "userbpf/malloc", "goal", "result");
-	/* "Equal" within the noise of this machine: 10%. */
-	bool ok = u <= h * 1.10;
-	misses += !ok;
-	printf("%-12.4g %12.4g %12.4g %13.3fx %8s  %s\n", h, k, u, u / h, "<=1.10x",
-	       ok ? "PASS" : "MISS");
-	munmap(umem.p, MMAP_ENTRIES * 8ul);
-	close(ufd);
-	if (have_kernel) {
-		munmap(kmem.p, MMAP_ENTRIES * 8ul);
-		close(kfd);
-	}
-	free(heap.p);
+		measure(fig(title, "ns/elem", "malloc", "p[i] += i", "kernel map vs malloc", 0, 1),
+			mem_loop, &heap, n, mem_loop, &kmem, n, MMAP_ENTRIES);
 }
 
 /* ---- 5. MAP_CREATE + close ------------------------------------------------- */
@@ -422,16 +417,19 @@ static double create_loop(void *ctx_, long n)
 	return bench_now() - t0;
 }
 
-static void bench_create(const char *build)
+static void bench_create(void)
 {
-	(void)build;
-	table_head("MAP_CREATE + close of an ARRAY (8-byte value): us/op", "us/op");
-	for (int big = 1; big >= 0; big--) {
-		struct create_ctx kc = {true, big ? 1u << 20 : 8}, uc = {false, kc.entries};
-		double k, u;
-		measure_pair(create_loop, &kc, create_loop, &uc, &k, &u, 5);
-		row(big ? "create 1M" : "create 8", "syscall() vs ub_bpf()", k / 1e3, u / 1e3,
-		    big ? 1 : 0);
+	static struct create_ctx kc[2] = {{true, 1u << 20}, {true, 8}};
+	static struct create_ctx uc[2] = {{false, 1u << 20}, {false, 8}};
+	static long kn[2], un[2];
+	for (int i = 0; i < 2; i++) {
+		if (!un[i]) {
+			kn[i] = have_kernel ? bench_calibrate(create_loop, &kc[i]) : 0;
+			un[i] = bench_calibrate(create_loop, &uc[i]);
+		}
+		measure(fig("MAP_CREATE + close of an ARRAY (8-byte value): us/op", "us/op", "kernel",
+			    i ? "create 8" : "create 1M", "syscall() vs ub_bpf()", i ? 0 : 1, 1e3),
+			create_loop, &kc[i], kn[i], create_loop, &uc[i], un[i], 1);
 	}
 }
 
@@ -439,11 +437,19 @@ static void bench_create(const char *build)
 
 int main(int argc, char **argv)
 {
-	const char *build = argc > 1 ? argv[1] : "build";
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} sections[] = {
+		{"direct", bench_elem_direct}, {"client", bench_elem_client},
+		{"batch", bench_batch},        {"mmap", bench_mmap},
+		{"create", bench_create},
+	};
 	char root[] = "/dev/shm/userbpf-bench.XXXXXX";
 	bool own_root = !getenv("USERBPF_ROOT");
 	double t0 = bench_now();
 
+	build_dir = argc > 1 ? argv[1] : "build";
 	/* A namespace of our own, shared with bench-client through the environment. */
 	if (own_root) {
 		if (!mkdtemp(root))
@@ -456,26 +462,22 @@ int main(int argc, char **argv)
 		close(fd);
 	else
 		printf("kernel bpf() unavailable (%s): userbpf figures only\n", strerror(errno));
-	printf("userbpf benchmarks: median of %d alternating rounds of ~%d ms each "
-	       "(5 for batch and create); speedup = kernel / userbpf\n",
-	       BENCH_ROUNDS, BENCH_ROUND_NS / 1000000);
+	printf("userbpf benchmarks: %d passes over all sections, each adding %d alternating "
+	       "~%d ms measurements per figure (bench-client: one process per side and pass, %d "
+	       "each; batch: one call); figures are medians of all measurements\n",
+	       BENCH_PASSES, ROUNDS_PER_PASS, BENCH_ROUND_NS / 1000000, CLIENT_ROUNDS);
+	fflush(stdout);
 
-	static const struct {
-		const char *name;
-		void (*fn)(const char *build);
-	} sections[] = {
-		{"direct", bench_elem_direct}, {"client", bench_elem_client},
-		{"batch", bench_batch},        {"mmap", bench_mmap},
-		{"create", bench_create},
-	};
-	for (unsigned i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		bool want = argc <= 2;
-		for (int a = 2; a < argc; a++)
-			want |= !strcmp(argv[a], sections[i].name);
-		if (want)
-			sections[i].fn(build);
+	for (int pass = 0; pass < BENCH_PASSES; pass++) {
+		for (unsigned i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+			bool want = argc <= 2;
+			for (int a = 2; a < argc; a++)
+				want |= !strcmp(argv[a], sections[i].name);
+			if (want)
+				sections[i].fn();
+		}
 	}
-
+	int misses = print_figs();
 	printf("\n%d goal(s) missed; %.1f s\n", misses, (bench_now() - t0) / 1e9);
 	if (own_root) {
 		char cmd[128];

@@ -10,8 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#define BENCH_ROUNDS 7         /* measurements per figure; the median is reported */
-#define BENCH_ROUND_NS 8000000 /* each measurement runs about this long */
+#define BENCH_ROUNDS 11        /* measurements per figure; the median is reported */
+#define BENCH_ROUND_NS 4000000 /* each measurement runs about this long */
+#define CLIENT_ROUNDS 3        /* measurements per figure in each bench-client run */
 
 static inline double bench_now(void)
 {

@@ -57,7 +57,8 @@ static double next_key_libbpf(void *ctx_, long n)
 static void run(const char *name, bench_loop_fn fn, struct bench_elem_ctx *c)
 {
 	long n = bench_calibrate(fn, c);
-	printf("%s %.4f\n", name, fn(c, n) / (double)n);
+	for (int r = 0; r < CLIENT_ROUNDS; r++)
+		printf("%s %.4f\n", name, fn(c, n) / (double)n);
 	fflush(stdout);
 }
 
