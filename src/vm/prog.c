@@ -451,6 +451,9 @@ long ub_sys_prog_load(union ub_attr *attr, void *uattr)
 	/* A token is a delegated privilege; every caller has it already, none is a token. */
 	if (attr->prog_flags & BPF_F_PROG_TOKEN_FD)
 		return fcntl(attr->prog_token_fd, F_GETFD) < 0 ? -EBADF : -EINVAL;
+	/* bpf_prog_load_fixup_attach_type(): cgroup sock programs default to sock_create. */
+	if (attr->prog_type == BPF_PROG_TYPE_CGROUP_SOCK && !attr->expected_attach_type)
+		attr->expected_attach_type = BPF_CGROUP_INET_SOCK_CREATE;
 	/* An empty program, or more than BPF_COMPLEXITY_LIMIT_INSNS. */
 	if (attr->insn_cnt == 0 || attr->insn_cnt > UB_MAX_INSNS)
 		return -E2BIG;

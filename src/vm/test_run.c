@@ -128,9 +128,10 @@ static int test_run_xdp(struct ub_prog *prog, union ub_attr *a, void *uattr)
 	err = ctx_in(a, &md, sizeof(md), &have);
 	if (err)
 		return err;
+	u32 linear = size;
 	if (have) {
-		/* No user data before the meta data; data_end is the size; meta as in adjust_meta. */
-		if (md.data_meta || md.data_end != size || md.data > md.data_end ||
+		/* No user data before the meta data; data_end within the data; meta as adjust_meta. */
+		if (md.data_meta || md.data_end > size || md.data > md.data_end ||
 		    (md.data & 3) || md.data > 32)
 			return -EINVAL;
 		/* Only receive-side fields exist. */
@@ -144,24 +145,34 @@ static int test_run_xdp(struct ub_prog *prog, union ub_attr *a, void *uattr)
 			return -EINVAL;
 		}
 		headroom -= md.data;
+		/* data_end is where the linear part ends; the rest goes to fragments. */
+		linear = md.data_end;
 	}
 	u32 max = UB_FRAME_SIZE - headroom - UB_TAILROOM;
-	/* bpf_test_init: at least an Ethernet header, at most a frame (no frags here). */
-	if (size < UB_ETH_HLEN || size > max)
+	/* bpf_test_init: at least an Ethernet header. */
+	if (size < UB_ETH_HLEN)
 		return -EINVAL;
 	if (!a->test.data_in)
 		return -EFAULT;
+	if (linear > max)
+		linear = max;
+	/* What does not fit the page is fragments: at most MAX_SKB_FRAGS (17) pages. */
+	if (size - linear > 17 * UB_FRAME_SIZE)
+		return -ENOMEM;
 	pc.frame = ub_frame_get();
 	if (!pc.frame)
 		return -ENOMEM;
 	memset(pc.frame, 0, UB_FRAME_SIZE);
-	memcpy(pc.frame + headroom, u64_to_ptr(a->test.data_in), size);
+	memcpy(pc.frame + headroom, u64_to_ptr(a->test.data_in), linear);
 	pc.data_meta = pc.frame + headroom;
 	pc.data = pc.data_meta + (have ? md.data : 0);
-	pc.data_end = pc.data_meta + size;
+	pc.data_end = pc.data_meta + linear;
 	memset(&pc.md, 0, sizeof(pc.md));
 	pc.md.xdp.ingress_ifindex = have ? md.ingress_ifindex : 0;
 	pc.md.xdp.rx_queue_index = have ? md.rx_queue_index : 0;
+	/* The fragments are not visible to the program (no xdp_load_bytes here): they pass through. */
+	const u8 *frags = (const u8 *)u64_to_ptr(a->test.data_in) + linear;
+	u32 frags_len = size - linear;
 
 	struct ub_run run = {0};
 	ub_pkt_regions(&run, &pc, BPF_PROG_TYPE_XDP);
@@ -169,8 +180,18 @@ static int test_run_xdp(struct ub_prog *prog, union ub_attr *a, void *uattr)
 	err = run_repeat(prog, &run, &pc.md.xdp, a->test.repeat, &retval, &duration);
 	if (err)
 		return err;
-	err = test_finish(a, uattr, pc.data_meta, (u32)(pc.data_end - pc.data_meta), retval,
-			  duration);
+	u32 lin_out = (u32)(pc.data_end - pc.data_meta);
+	u8 *outbuf = pc.data_meta;
+	if (frags_len) {
+		outbuf = malloc((size_t)lin_out + frags_len);
+		if (!outbuf)
+			return -ENOMEM;
+		memcpy(outbuf, pc.data_meta, lin_out);
+		memcpy(outbuf + lin_out, frags, frags_len);
+	}
+	err = test_finish(a, uattr, outbuf, lin_out + frags_len, retval, duration);
+	if (frags_len)
+		free(outbuf);
 	if (err)
 		return err;
 	md.data = (u32)(pc.data - pc.data_meta);
