@@ -110,5 +110,17 @@ UB_HIDDEN int ub_btf_find_by_name_kind(const struct ub_btf *btf, const char *nam
  */
 UB_HIDDEN struct ub_btf *ub_btf_from_fd(int fd, int *err);
 
+/*
+ * ub_btf_check_func_info - the verifier's checks of BPF_PROG_LOAD func_info
+ * records against the program's BTF: @rec_size at least 8, at most 252, a
+ * multiple of 4, bytes past struct bpf_func_info zero (else -E2BIG); the
+ * first insn_off 0 and each later one strictly greater and below @insn_cnt;
+ * each type_id a FUNC whose type is a FUNC_PROTO. @recs holds @cnt records
+ * already copied in. Writes the reason, naming the record, to @log (may be
+ * NULL). Returns 0, -EINVAL or -E2BIG.
+ */
+UB_HIDDEN int ub_btf_check_func_info(const struct ub_btf *btf, const void *recs, u32 rec_size,
+				     u32 cnt, u32 insn_cnt, FILE *log);
+
 
 #endif
