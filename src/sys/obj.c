@@ -282,16 +282,19 @@ void ub_obj_put(struct ub_obj *obj)
 	if (atomic_fetch_sub(&obj->refs, 1) != 1)
 		return;
 	pthread_mutex_lock(&cache_lock);
-	if (atomic_load(&obj->refs) != 0) { /* revived by a lookup meanwhile */
+	/*
+	 * Between our drop to zero and this lock, a lookup may have revived the
+	 * object and its new last put may have quarantined it already: then it
+	 * is no longer cached (and may be freed), so it is not ours to release.
+	 */
+	struct ub_obj **pp = &cache_head;
+	while (*pp && *pp != obj)
+		pp = &(*pp)->cache_next;
+	if (!*pp || atomic_load(&obj->refs) != 0) {
 		pthread_mutex_unlock(&cache_lock);
 		return;
 	}
-	for (struct ub_obj **pp = &cache_head; *pp; pp = &(*pp)->cache_next) {
-		if (*pp == obj) {
-			*pp = obj->cache_next;
-			break;
-		}
-	}
+	*pp = obj->cache_next;
 	struct ub_obj *old = quarantine[quarantine_next % QUARANTINE];
 	quarantine[quarantine_next++ % QUARANTINE] = obj;
 	pthread_mutex_unlock(&cache_lock);
