@@ -35,6 +35,12 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+ifeq ($(SAN),thread)
+# The libc interposers run inside ThreadSanitizer's own start-up (its
+# symbolizer calls mmap() before the runtime is ready): leave them uninstrumented.
+$(BUILD)/obj/src/preload/%.o: CFLAGS += -fno-sanitize=thread
+endif
+
 $(BUILD)/libuserbpf.so: $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,libuserbpf.so.0 -o $@ $^ $(LDSAN) $(LDLIBS)
 

@@ -19,6 +19,42 @@ static inline long ub_raw_syscall6(long n, long a1, long a2, long a3, long a4, l
 	return ret;
 }
 
+#ifdef __SANITIZE_THREAD__
+/*
+ * Under ThreadSanitizer, go through its interceptors (still past our own
+ * interposers): it must see an unmap or a close, or it reports the next user
+ * of the same addresses or fd number as racing with the previous one.
+ */
+#include <errno.h>
+void *__interceptor_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int __interceptor_munmap(void *addr, size_t len);
+int __interceptor_close(int fd);
+
+static inline long ub_raw_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	int saved = errno;
+	void *p = __interceptor_mmap(addr, len, prot, flags, fd, off);
+	long r = p == (void *)-1 ? -errno : (long)p;
+	errno = saved;
+	return r;
+}
+
+static inline long ub_raw_munmap(void *addr, size_t len)
+{
+	int saved = errno;
+	long r = __interceptor_munmap(addr, len) ? -errno : 0;
+	errno = saved;
+	return r;
+}
+
+static inline long ub_raw_close(int fd)
+{
+	int saved = errno;
+	long r = __interceptor_close(fd) ? -errno : 0;
+	errno = saved;
+	return r;
+}
+#else
 /* Each returns the kernel's result: >= 0, or -errno (errno is not touched). */
 static inline long ub_raw_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -34,6 +70,7 @@ static inline long ub_raw_close(int fd)
 {
 	return ub_raw_syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 }
+#endif
 
 static inline int ub_raw_is_err(long r)
 {
