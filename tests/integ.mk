@@ -43,3 +43,8 @@ TEST_EXTRA += $(BUILD)/bpf/globals.bpf.o $(BUILD)/bpf/globals.skel.h \
 	$(BUILD)/testbin/libbpf_raw.expected $(BUILD)/testbin/skel_globals.expected
 
 $(BUILD)/tests/integ/libbpf_raw $(BUILD)/tests/integ/libbpf_skel: tests/integ/libbpf_run.h
+# The concurrent tests hand ThreadSanitizer their suppressions through
+# __tsan_default_suppressions (tsan_mt.h), which the runtime only finds exported.
+INTEG_MT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/integ/*_mt*.c))
+$(INTEG_MT_TESTS): tests/integ/tsan_mt.h
+$(INTEG_MT_TESTS): private CFLAGS += -Wl,--export-dynamic-symbol=__tsan_default_suppressions
