@@ -49,6 +49,7 @@ struct btf_env {
 	u32 top;
 	int mode;
 	u32 log_id;
+	bool resolving; /* the resolve pass has started: member lines repeat their type */
 };
 
 static const char *kind_str[NR_BTF_KINDS] = {
@@ -124,37 +125,142 @@ static bool name_valid_section(const struct ub_btf *btf, u32 off)
 
 /* ---- the log --------------------------------------------------------------- */
 
+/*
+ * The kernel's log shapes: a type line "[id] KIND name details[ message]",
+ * member and section-entry lines indented under it (the type line repeated
+ * first once the resolve pass runs), and free-standing messages with no
+ * trailing newline.
+ */
+static int type_details(struct btf_env *env, const struct btf_type *t, char *buf, size_t sz)
+{
+	u32 vlen = BTF_INFO_VLEN(t->info);
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: {
+		u32 d = btf_int_data(t), enc = BTF_INT_ENCODING(d);
+		const char *es = !enc ? "(none)" : enc == BTF_INT_SIGNED ? "SIGNED"
+						 : enc == BTF_INT_CHAR ? "CHAR"
+						 : enc == BTF_INT_BOOL ? "BOOL" : "UNKN";
+		return snprintf(buf, sz, "size=%u bits_offset=%u nr_bits=%u encoding=%s", t->size,
+				BTF_INT_OFFSET(d), BTF_INT_BITS(d), es);
+	}
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = (const void *)(t + 1);
+		return snprintf(buf, sz, "type_id=%u index_type_id=%u nr_elems=%u", a->type,
+				a->index_type, a->nelems);
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_DATASEC:
+		return snprintf(buf, sz, "size=%u vlen=%u", t->size, vlen);
+	case BTF_KIND_FWD:
+		return snprintf(buf, sz, "%s", btf_kflag(t) ? "union" : "struct");
+	case BTF_KIND_VAR:
+		return snprintf(buf, sz, "type_id=%u linkage=%u", t->type,
+				((const struct btf_var *)(t + 1))->linkage);
+	case BTF_KIND_FLOAT:
+		return snprintf(buf, sz, "size=%u", t->size);
+	case BTF_KIND_DECL_TAG:
+		return snprintf(buf, sz, "type=%u component_idx=%d", t->type,
+				((const struct btf_decl_tag *)(t + 1))->component_idx);
+	case BTF_KIND_FUNC_PROTO: {
+		/* return=R args=(T name, ..., vararg) or args=(void) */
+		const struct btf_param *p = (const void *)(t + 1);
+		size_t n = (size_t)snprintf(buf, sz, "return=%u args=(", t->type);
+		if (!vlen && n < sz)
+			n += (size_t)snprintf(buf + n, sz - n, "void");
+		for (u32 i = 0; i < vlen && n < sz; i++) {
+			const char *sep = i ? ", " : "";
+			if (i == vlen - 1 && !p[i].type)
+				n += (size_t)snprintf(buf + n, sz - n, "%svararg", sep);
+			else
+				n += (size_t)snprintf(buf + n, sz - n, "%s%u %s", sep, p[i].type,
+						      name_of(env->btf, p[i].name_off));
+		}
+		if (n < sz)
+			n += (size_t)snprintf(buf + n, sz - n, ")");
+		return (int)n;
+	}
+	}
+	/* PTR, FUNC and the modifiers */
+	return snprintf(buf, sz, "type_id=%u", t->type);
+}
+
+static void log_type_v(struct btf_env *env, const struct btf_type *t, bool details,
+		       const char *fmt, va_list ap)
+{
+	char det[UB_LOG_LINE_MAX + 1] = "", msg[256] = "";
+	if (details)
+		type_details(env, t, det, sizeof(det));
+	if (fmt)
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+	ub_vlog(env->log, "[%u] %s %s%s%s%s%s\n", env->log_id, kind_str[btf_kind(t)],
+		name_of(env->btf, t->name_off), details ? " " : "", det, *msg ? " " : "", msg);
+}
+
 static void log_type(struct btf_env *env, const struct btf_type *t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void log_type(struct btf_env *env, const struct btf_type *t, const char *fmt, ...)
 {
+	if (!ub_vlog_needed(env->log))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	log_type_v(env, t, true, fmt, ap);
+	va_end(ap);
+}
+
+/* A type line without details: its records may not even be there. */
+static void log_basic(struct btf_env *env, const struct btf_type *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void log_basic(struct btf_env *env, const struct btf_type *t, const char *fmt, ...)
+{
+	if (!ub_vlog_needed(env->log))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	log_type_v(env, t, false, fmt, ap);
+	va_end(ap);
+}
+
+static void log_member(struct btf_env *env, const struct btf_type *s, const struct btf_member *m,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void log_member(struct btf_env *env, const struct btf_type *s, const struct btf_member *m,
+		       const char *fmt, ...)
+{
 	char msg[256] = "";
 	if (!ub_vlog_needed(env->log))
 		return;
+	if (env->resolving)
+		log_type(env, s, NULL);
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
-	ub_vlog(env->log, "[%u] %s %s%s%s\n", env->log_id, kind_str[btf_kind(t)],
-		name_of(env->btf, t->name_off), *msg ? " " : "", msg);
-}
-
-static void log_member(struct btf_env *env, const struct btf_type *s, const struct btf_member *m,
-		       const char *msg)
-{
-	if (!ub_vlog_needed(env->log))
-		return;
 	if (btf_kflag(s))
 		ub_vlog(env->log, "\t%s type_id=%u bitfield_size=%u bits_offset=%u%s%s\n",
 			name_of(env->btf, m->name_off), m->type, BTF_MEMBER_BITFIELD_SIZE(m->offset),
-			BTF_MEMBER_BIT_OFFSET(m->offset), msg ? " " : "", msg ? msg : "");
+			BTF_MEMBER_BIT_OFFSET(m->offset), *msg ? " " : "", msg);
 	else
 		ub_vlog(env->log, "\t%s type_id=%u bits_offset=%u%s%s\n",
-			name_of(env->btf, m->name_off), m->type, m->offset, msg ? " " : "",
-			msg ? msg : "");
+			name_of(env->btf, m->name_off), m->type, m->offset, *msg ? " " : "", msg);
+}
+
+static void log_vsi(struct btf_env *env, const struct btf_type *sec,
+		    const struct btf_var_secinfo *vsi, const char *msg)
+{
+	if (!ub_vlog_needed(env->log))
+		return;
+	if (env->resolving)
+		log_type(env, sec, NULL);
+	ub_vlog(env->log, "\t type_id=%u offset=%u size=%u%s%s\n", vsi->type, vsi->offset,
+		vsi->size, msg ? " " : "", msg ? msg : "");
 }
 
 /* ---- pass 1: meta ---------------------------------------------------------- */
@@ -189,7 +295,7 @@ u32 ub_btf_type_bytes(const struct btf_type *t)
 #define META_NEED(env, t, left, need)                                                        \
 	do {                                                                                 \
 		if ((left) < (need)) {                                                       \
-			log_type(env, t, "meta_left:%u meta_needed:%u", (u32)(left),         \
+			log_basic(env, t, "meta_left:%u meta_needed:%u", (u32)(left),        \
 				 (u32)(need));                                               \
 			return -EINVAL; /* the type's records run past the section */        \
 		}                                                                            \
@@ -208,7 +314,7 @@ static int check_meta_int(struct btf_env *env, const struct btf_type *t, u32 lef
 	}
 	u32 d = btf_int_data(t);
 	if (d & ~0x0fffffffu) {
-		log_type(env, t, "Invalid int_data:%x", d);
+		log_basic(env, t, "Invalid int_data:%x", d);
 		return -EINVAL; /* bits outside encoding/offset/bits */
 	}
 	u32 nr_bits = BTF_INT_BITS(d) + BTF_INT_OFFSET(d);
@@ -225,10 +331,7 @@ static int check_meta_int(struct btf_env *env, const struct btf_type *t, u32 lef
 		log_type(env, t, "Unsupported encoding");
 		return -ENOTSUPP; /* one encoding bit at most */
 	}
-	log_type(env, t, "size=%u bits_offset=%u nr_bits=%u encoding=%s", t->size,
-		 BTF_INT_OFFSET(d), BTF_INT_BITS(d),
-		 enc == BTF_INT_SIGNED ? "SIGNED" : enc == BTF_INT_CHAR ? "CHAR"
-						 : enc == BTF_INT_BOOL ? "BOOL" : "(none)");
+	log_type(env, t, NULL);
 	return sizeof(u32);
 }
 
@@ -263,7 +366,7 @@ static int check_meta_ref(struct btf_env *env, const struct btf_type *t, u32 lef
 		log_type(env, t, "Invalid name");
 		return -EINVAL; /* pointers and qualifiers are anonymous */
 	}
-	log_type(env, t, "type_id=%u", t->type);
+	log_type(env, t, NULL);
 	return 0;
 }
 
@@ -282,7 +385,7 @@ static int check_meta_fwd(struct btf_env *env, const struct btf_type *t, u32 lef
 		log_type(env, t, "Invalid name");
 		return -EINVAL; /* and declares a named type */
 	}
-	log_type(env, t, "%s", btf_kflag(t) ? "union" : "struct");
+	log_type(env, t, NULL);
 	return 0;
 }
 
@@ -314,8 +417,7 @@ static int check_meta_array(struct btf_env *env, const struct btf_type *t, u32 l
 		log_type(env, t, "Invalid index");
 		return -EINVAL;
 	}
-	log_type(env, t, "type_id=%u index_type_id=%u nr_elems=%u", a->type, a->index_type,
-		 a->nelems);
+	log_type(env, t, NULL);
 	return sizeof(*a);
 }
 
@@ -331,10 +433,10 @@ static int check_meta_struct(struct btf_env *env, const struct btf_type *t, u32 
 		log_type(env, t, "Invalid name");
 		return -EINVAL; /* anonymous, or a C identifier */
 	}
-	log_type(env, t, "size=%u vlen=%u", t->size, vlen);
+	log_type(env, t, NULL);
 	for (u32 i = 0; i < vlen; i++, m++) {
 		if (!name_offset_valid(env->btf, m->name_off)) {
-			ub_vlog(env->log, "\tInvalid member name_offset:%u\n", m->name_off);
+			log_member(env, t, m, "Invalid member name_offset:%u", m->name_off);
 			return -EINVAL;
 		}
 		if (m->name_off && !name_valid_identifier(env->btf, m->name_off)) {
@@ -381,17 +483,17 @@ static int check_meta_enum(struct btf_env *env, const struct btf_type *t, u32 le
 		log_type(env, t, "Invalid name");
 		return -EINVAL;
 	}
-	log_type(env, t, "size=%u vlen=%u", t->size, vlen);
+	log_type(env, t, NULL);
 	for (u32 i = 0; i < vlen; i++) {
 		const u8 *r = (const u8 *)(t + 1) + i * rec;
 		u32 name_off;
 		memcpy(&name_off, r, 4);
 		if (!name_offset_valid(env->btf, name_off)) {
-			ub_vlog(env->log, "\tInvalid name_offset:%u\n", name_off);
+			ub_vlog(env->log, "\tInvalid name_offset:%u", name_off);
 			return -EINVAL;
 		}
 		if (!name_off || !name_valid_identifier(env->btf, name_off)) {
-			ub_vlog(env->log, "\tInvalid name\n");
+			log_type(env, t, "Invalid name");
 			return -EINVAL; /* each enumerator has a C identifier */
 		}
 		if (ub_vlog_needed(env->log)) {
@@ -422,24 +524,7 @@ static int check_meta_func_proto(struct btf_env *env, const struct btf_type *t, 
 		log_type(env, t, "Invalid btf_info kind_flag");
 		return -EINVAL;
 	}
-	if (ub_vlog_needed(env->log)) {
-		/* return=R args=(T name, ..., vararg) or args=(void) */
-		char args[200];
-		size_t n = 0;
-		u32 vlen = BTF_INFO_VLEN(t->info);
-		const struct btf_param *p = (const void *)(t + 1);
-		if (!vlen)
-			n = (size_t)snprintf(args, sizeof(args), "void");
-		for (u32 i = 0; i < vlen && n < sizeof(args); i++) {
-			const char *sep = i ? ", " : "";
-			if (i == vlen - 1 && !p[i].type)
-				n += (size_t)snprintf(args + n, sizeof(args) - n, "%svararg", sep);
-			else
-				n += (size_t)snprintf(args + n, sizeof(args) - n, "%s%u %s", sep,
-						      p[i].type, name_of(env->btf, p[i].name_off));
-		}
-		log_type(env, t, "return=%u args=(%s)", t->type, args);
-	}
+	log_type(env, t, NULL);
 	return (int)need;
 }
 
@@ -458,7 +543,7 @@ static int check_meta_func(struct btf_env *env, const struct btf_type *t, u32 le
 		log_type(env, t, "Invalid btf_info kind_flag");
 		return -EINVAL;
 	}
-	log_type(env, t, "type_id=%u", t->type);
+	log_type(env, t, NULL);
 	return 0;
 }
 
@@ -486,7 +571,7 @@ static int check_meta_var(struct btf_env *env, const struct btf_type *t, u32 lef
 		log_type(env, t, "Linkage not supported");
 		return -EINVAL; /* extern variables are resolved before loading */
 	}
-	log_type(env, t, "type_id=%u linkage=%u", t->type, v->linkage);
+	log_type(env, t, NULL);
 	return sizeof(*v);
 }
 
@@ -510,31 +595,26 @@ static int check_meta_datasec(struct btf_env *env, const struct btf_type *t, u32
 		log_type(env, t, "Invalid name");
 		return -EINVAL; /* printable, not empty */
 	}
-	log_type(env, t, "size=%u vlen=%u", t->size, vlen);
+	log_type(env, t, NULL);
 	for (u32 i = 0; i < vlen; i++, vsi++) {
 		if (!vsi->type || vsi->type > UB_BTF_MAX_TYPE) {
-			ub_vlog(env->log, "\t type_id=%u offset=%u size=%u Invalid type_id\n",
-				vsi->type, vsi->offset, vsi->size);
+			log_vsi(env, t, vsi, "Invalid type_id");
 			return -EINVAL;
 		}
 		if (vsi->offset < last_end || vsi->offset >= t->size) {
-			ub_vlog(env->log, "\t type_id=%u offset=%u size=%u Invalid offset\n",
-				vsi->type, vsi->offset, vsi->size);
+			log_vsi(env, t, vsi, "Invalid offset");
 			return -EINVAL; /* sorted, non-overlapping, inside the section */
 		}
 		if (!vsi->size || vsi->size > t->size) {
-			ub_vlog(env->log, "\t type_id=%u offset=%u size=%u Invalid size\n",
-				vsi->type, vsi->offset, vsi->size);
+			log_vsi(env, t, vsi, "Invalid size");
 			return -EINVAL;
 		}
 		last_end = vsi->offset + vsi->size;
 		if (last_end > t->size || last_end < vsi->offset) {
-			ub_vlog(env->log, "\t type_id=%u offset=%u size=%u Invalid offset+size\n",
-				vsi->type, vsi->offset, vsi->size);
+			log_vsi(env, t, vsi, "Invalid offset+size");
 			return -EINVAL;
 		}
-		ub_vlog(env->log, "\t type_id=%u offset=%u size=%u\n", vsi->type, vsi->offset,
-			vsi->size);
+		log_vsi(env, t, vsi, NULL);
 		sum += vsi->size;
 	}
 	if (t->size < sum) {
@@ -559,7 +639,7 @@ static int check_meta_float(struct btf_env *env, const struct btf_type *t, u32 l
 		log_type(env, t, "Invalid type_size");
 		return -EINVAL; /* half, float, double, x87 long double, quad */
 	}
-	log_type(env, t, "size=%u", t->size);
+	log_type(env, t, NULL);
 	return 0;
 }
 
@@ -579,29 +659,29 @@ static int check_meta_decl_tag(struct btf_env *env, const struct btf_type *t, u3
 		log_type(env, t, "Invalid component_idx");
 		return -EINVAL; /* -1 is the whole declaration, else a member/argument */
 	}
-	log_type(env, t, "type=%u component_idx=%d", t->type, tag->component_idx);
+	log_type(env, t, NULL);
 	return sizeof(*tag);
 }
 
 static int check_meta(struct btf_env *env, const struct btf_type *t, u32 left)
 {
 	if (left < sizeof(*t)) {
-		ub_vlog(env->log, "[%u] meta_left:%u meta_needed:%zu\n", env->log_id, left,
+		ub_vlog(env->log, "[%u] meta_left:%u meta_needed:%zu", env->log_id, left,
 			sizeof(*t));
 		return -EINVAL; /* a truncated type header */
 	}
 	left -= sizeof(*t);
 	if (t->info & ~0x9f00ffffu) {
-		ub_vlog(env->log, "[%u] Invalid btf_info:%x\n", env->log_id, t->info);
+		ub_vlog(env->log, "[%u] Invalid btf_info:%x", env->log_id, t->info);
 		return -EINVAL; /* unknown info bits */
 	}
 	u32 k = btf_kind(t);
 	if (k > BTF_KIND_MAX || k == BTF_KIND_UNKN) {
-		ub_vlog(env->log, "[%u] Invalid kind:%u\n", env->log_id, k);
+		ub_vlog(env->log, "[%u] Invalid kind:%u", env->log_id, k);
 		return -EINVAL;
 	}
 	if (!name_offset_valid(env->btf, t->name_off)) {
-		ub_vlog(env->log, "[%u] Invalid name_offset:%u\n", env->log_id, t->name_off);
+		ub_vlog(env->log, "[%u] Invalid name_offset:%u", env->log_id, t->name_off);
 		return -EINVAL;
 	}
 	int r;
@@ -658,7 +738,7 @@ static int add_type(struct btf_env *env, const struct btf_type *t)
 	struct ub_btf *btf = env->btf;
 	if (btf->nr_types >= env->cap) {
 		if (env->cap > UB_BTF_MAX_TYPE) {
-			ub_vlog(env->log, "Exceeded max num of types\n");
+			ub_vlog(env->log, "Exceeded max num of types");
 			return -E2BIG; /* ids are 20 bits */
 		}
 		u32 cap = env->cap ? env->cap * 2 : 64;
@@ -705,17 +785,17 @@ static int parse_hdr(struct btf_env *env)
 	u32 size = btf->size, hdr_len;
 
 	if (size < offsetofend(struct btf_header, hdr_len)) {
-		ub_vlog(env->log, "hdr_len not found\n");
+		ub_vlog(env->log, "hdr_len not found");
 		return -EINVAL; /* not even the fixed start of a header */
 	}
 	memcpy(&hdr_len, btf->data + offsetof(struct btf_header, hdr_len), 4);
 	if (size < hdr_len) {
-		ub_vlog(env->log, "btf_header not found\n");
+		ub_vlog(env->log, "btf_header not found");
 		return -EINVAL;
 	}
 	if (hdr_len > sizeof(struct btf_header) &&
 	    !mem_is_zero(btf->data, sizeof(struct btf_header), hdr_len)) {
-		ub_vlog(env->log, "Unsupported btf_header\n");
+		ub_vlog(env->log, "Unsupported btf_header");
 		return -E2BIG; /* a newer header with fields we do not know */
 	}
 	memset(&btf->hdr, 0, sizeof(btf->hdr));
@@ -727,19 +807,19 @@ static int parse_hdr(struct btf_env *env)
 		h->magic, h->version, h->flags, h->hdr_len, h->type_off, h->type_len,
 		h->str_off, h->str_len, size);
 	if (h->magic != BTF_MAGIC) {
-		ub_vlog(env->log, "Invalid magic\n");
+		ub_vlog(env->log, "Invalid magic");
 		return -EINVAL;
 	}
 	if (h->version != BTF_VERSION) {
-		ub_vlog(env->log, "Unsupported version\n");
+		ub_vlog(env->log, "Unsupported version");
 		return -ENOTSUPP;
 	}
 	if (h->flags) {
-		ub_vlog(env->log, "Unsupported flags\n");
+		ub_vlog(env->log, "Unsupported flags");
 		return -ENOTSUPP;
 	}
 	if (size == h->hdr_len) {
-		ub_vlog(env->log, "No data\n");
+		ub_vlog(env->log, "No data");
 		return -EINVAL; /* a header and nothing else */
 	}
 
@@ -747,7 +827,7 @@ static int parse_hdr(struct btf_env *env)
 	struct {
 		u32 off, len;
 	} s[2] = {{h->type_off, h->type_len}, {h->str_off, h->str_len}};
-	if (s[1].off < s[0].off) {
+	if (s[1].off < s[0].off || (s[1].off == s[0].off && s[1].len < s[0].len)) {
 		__typeof__(s[0]) tmp = s[0];
 		s[0] = s[1];
 		s[1] = tmp;
@@ -755,25 +835,25 @@ static int parse_hdr(struct btf_env *env)
 	u32 total = 0, expected = size - h->hdr_len;
 	for (int i = 0; i < 2; i++) {
 		if (expected < s[i].off) {
-			ub_vlog(env->log, "Invalid section offset\n");
+			ub_vlog(env->log, "Invalid section offset");
 			return -EINVAL;
 		}
 		if (total < s[i].off) {
-			ub_vlog(env->log, "Unsupported section found\n");
+			ub_vlog(env->log, "Unsupported section found");
 			return -EINVAL; /* a gap: data we do not know */
 		}
 		if (total > s[i].off) {
-			ub_vlog(env->log, "Section overlap found\n");
+			ub_vlog(env->log, "Section overlap found");
 			return -EINVAL;
 		}
 		if (expected - total < s[i].len) {
-			ub_vlog(env->log, "Total section length too long\n");
+			ub_vlog(env->log, "Total section length too long");
 			return -EINVAL;
 		}
 		total += s[i].len;
 	}
 	if (expected != total) {
-		ub_vlog(env->log, "Unsupported section found\n");
+		ub_vlog(env->log, "Unsupported section found");
 		return -EINVAL; /* trailing data */
 	}
 	return 0;
@@ -787,13 +867,13 @@ static int parse_str_sec(struct btf_env *env)
 	const char *end = start + h->str_len;
 
 	if (end != (const char *)btf->data + btf->size) {
-		ub_vlog(env->log, "String section is not at the end\n");
+		ub_vlog(env->log, "String section is not at the end");
 		return -EINVAL;
 	}
 	btf->strs = start;
 	btf->str_len = h->str_len;
 	if (!h->str_len || h->str_len - 1 > UB_BTF_MAX_NAME_OFFSET || end[-1] || start[0]) {
-		ub_vlog(env->log, "Invalid string section\n");
+		ub_vlog(env->log, "Invalid string section");
 		return -EINVAL; /* starts with "" and ends with a NUL */
 	}
 	return 0;
@@ -1030,7 +1110,7 @@ u32 ub_btf_member_bitfield_size(const struct btf_type *s, const struct btf_membe
 static int member_err(struct btf_env *env, const struct btf_type *s, const struct btf_member *m,
 		      const char *msg)
 {
-	log_member(env, s, m, msg);
+	log_member(env, s, m, "%s", msg);
 	return -EINVAL;
 }
 
@@ -1115,7 +1195,7 @@ static int check_member(struct btf_env *env, const struct btf_type *s, const str
 	if (btf_is_modifier_kind(k)) {
 		u32 rid = m->type;
 		const struct btf_type *rt = id_resolve(btf, &rid);
-		if (!rt)
+		if (!rt || btf_nosize(rt)) /* a typedef of void or of an incomplete type */
 			return member_err(env, s, m, "Invalid member");
 		struct btf_member rm = *m;
 		rm.type = rid;
@@ -1204,8 +1284,7 @@ static int resolve_datasec(struct btf_env *env, struct resolve_vertex *v)
 	for (u32 i = v->next_member; i < vlen; i++) {
 		const struct btf_type *var = ub_btf_type(btf, vsi[i].type);
 		if (!var || btf_kind(var) != BTF_KIND_VAR) {
-			ub_vlog(env->log, "[%u] DATASEC: type_id=%u Not a VAR kind member\n",
-				env->log_id, vsi[i].type);
+			log_vsi(env, v->t, &vsi[i], "Not a VAR kind member");
 			return -EINVAL; /* a section lists variables */
 		}
 		if (!is_sink(env, var) && !is_resolved(env, vsi[i].type)) {
@@ -1214,13 +1293,11 @@ static int resolve_datasec(struct btf_env *env, struct resolve_vertex *v)
 		}
 		u32 id = var->type, size;
 		if (!ub_btf_type_id_size(btf, &id, &size)) {
-			ub_vlog(env->log, "[%u] DATASEC: type_id=%u Invalid type\n", env->log_id,
-				vsi[i].type);
+			log_vsi(env, v->t, &vsi[i], "Invalid type");
 			return -EINVAL;
 		}
 		if (vsi[i].size < size) {
-			ub_vlog(env->log, "[%u] DATASEC: type_id=%u Invalid size\n", env->log_id,
-				vsi[i].type);
+			log_vsi(env, v->t, &vsi[i], "Invalid size");
 			return -EINVAL; /* the variable must fit its slot */
 		}
 	}
@@ -1339,7 +1416,7 @@ static int resolve(struct btf_env *env, const struct btf_type *t, u32 id)
 		err = resolve_one(env, &env->stack[env->top - 1]);
 	env->log_id = id;
 	if (err == -E2BIG)
-		log_type(env, t, "Exceeded max resolving depth");
+		log_type(env, t, "Exceeded max resolving depth:%d", UB_BTF_MAX_RESOLVE_DEPTH);
 	else if (err == -EEXIST)
 		log_type(env, t, "Loop detected");
 	if (!err && !resolve_valid(env, t, id)) {
@@ -1418,6 +1495,7 @@ static int check_all_types(struct btf_env *env)
 	env->visit = calloc(n, 1);
 	if (!env->rid || !env->rsize || !env->visit)
 		return -ENOMEM;
+	env->resolving = true;
 	btf->resolved_id = env->rid;
 	btf->resolved_size = env->rsize;
 	for (u32 id = 1; id < n; id++) {
@@ -1504,10 +1582,10 @@ int ub_btf_parse(struct ub_btf *btf, const u8 *data, u32 size, struct ub_vlog *l
 		err = parse_str_sec(&env);
 	if (!err) {
 		if (btf->hdr.type_off & 3) {
-			ub_vlog(log, "Unaligned type_off\n");
+			ub_vlog(log, "Unaligned type_off");
 			err = -EINVAL;
 		} else if (!btf->hdr.type_len) {
-			ub_vlog(log, "No type found\n");
+			ub_vlog(log, "No type found");
 			err = -EINVAL;
 		}
 	}

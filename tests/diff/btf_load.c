@@ -26,20 +26,31 @@ static void run_raw(const char *name, const void *blob, uint32_t size)
 	struct btf_load_attr *a = (void *)c->t.b;
 	a->btf = blob ? d_ptr(c, (void *)blob, size) : 0;
 	a->btf_size = size;
-	if (!d_run(c) && getenv("UB_BTF_SHOWLOG")) {
-		/* Show both sides' logs for a case that disagrees. */
-		for (int s = d_first(); s < 2; s++) {
-			static char logbuf[65536];
-			struct btf_load_attr l = {.btf = (uintptr_t)blob, .btf_size = size,
-						  .log_buf = (uintptr_t)logbuf, .log_size = sizeof(logbuf),
-						  .log_level = 1};
-			logbuf[0] = 0;
-			long r = d_bpf(s, BPF_BTF_LOAD, &l, sizeof(l));
-			if (r >= 0)
-				close((int)r);
-			fprintf(stderr, "--- %s log of %s:\n%s\n", s ? "userbpf" : "kernel", name, logbuf);
-		}
+	d_run(c);
+	/*
+	 * The same blob with log_level 1 and a roomy buffer: the log text is the
+	 * kernel's byte for byte, and so is log_true_size.
+	 */
+	static char logs[2][65536];
+	struct dres lr[2];
+	memset(lr, 0, sizeof(lr));
+	for (int s = d_first(); s < 2; s++) {
+		struct btf_load_attr l = {.btf = (uintptr_t)blob, .btf_size = size,
+					  .log_buf = (uintptr_t)logs[s],
+					  .log_size = sizeof(logs[s]), .log_level = 1};
+		memset(logs[s], 0, sizeof(logs[s]));
+		errno = 0;
+		long r = d_bpf(s, BPF_BTF_LOAD, &l, sizeof(l));
+		int e = errno;
+		if (r >= 0)
+			close((int)r);
+		lr[s] = d_res(r >= 0 ? 0 : r, e, logs[s], strlen(logs[s]));
+		lr[s].hash ^= l.log_true_size;
 	}
+	char lname[96];
+	snprintf(lname, sizeof(lname), "%s/log", name);
+	if (!d_report(lname, lr) && d.kernel)
+		fprintf(stderr, "--- kernel log:\n%s\n--- userbpf log:\n%s\n", logs[0], logs[1]);
 }
 
 static void run(const char *name)
@@ -79,6 +90,10 @@ static void run_log(const char *name, const void *blob, uint32_t size, uint32_t 
 		facts[2] = a.log_true_size == 0xdeadbeef ? 2 : a.log_true_size != 0;
 		facts[3] = a.log_true_size != 0xdeadbeef && a.log_true_size > log_size;
 		r[s] = d_res(ret >= 0 ? 0 : ret, e, facts, sizeof(facts));
+		/* The text is the kernel's, so the exact size and the bytes kept match too. */
+		r[s].hash ^= a.log_true_size;
+		if (!null_buf && log_size)
+			r[s].hash = d_fnv(r[s].hash, logbuf, log_size < sizeof(logbuf) ? log_size : sizeof(logbuf));
 		if (getenv("UB_BTF_SHOWLOG") && facts[0])
 			fprintf(stderr, "%s %s log (true %u):\n%s\n", name, s ? "userbpf" : "kernel",
 				a.log_true_size, logbuf);
