@@ -122,5 +122,16 @@ UB_HIDDEN struct ub_btf *ub_btf_from_fd(int fd, int *err);
 UB_HIDDEN int ub_btf_check_func_info(const struct ub_btf *btf, const void *recs, u32 rec_size,
 				     u32 cnt, u32 insn_cnt, FILE *log);
 
+/*
+ * ub_btf_check_line_info - the same for line_info: @rec_size 16..252, a
+ * multiple of 4, zero tail (else -E2BIG); insn_off 0 first, then strictly
+ * increasing, below @insn_cnt; line_off and file_name_off valid string
+ * offsets. (Whether each subprogram starts with a record, and that no
+ * record points into the middle of a 16-byte instruction, is the
+ * program's business.) Returns 0, -EINVAL or -E2BIG.
+ */
+UB_HIDDEN int ub_btf_check_line_info(const struct ub_btf *btf, const void *recs, u32 rec_size,
+				     u32 cnt, u32 insn_cnt, FILE *log);
+
 
 #endif

@@ -51,3 +51,38 @@ int ub_btf_check_func_info(const struct ub_btf *btf, const void *recs, u32 rec_s
 	}
 	return 0;
 }
+
+#define MIN_LINEINFO_REC_SIZE 16u
+#define MAX_LINEINFO_REC_SIZE 252u
+
+int ub_btf_check_line_info(const struct ub_btf *btf, const void *recs, u32 rec_size, u32 cnt,
+			   u32 insn_cnt, FILE *log)
+{
+	const u8 *p = recs;
+	u32 prev = 0;
+
+	if (!cnt)
+		return 0;
+	if (rec_size < MIN_LINEINFO_REC_SIZE || rec_size > MAX_LINEINFO_REC_SIZE || rec_size % 4)
+		return fi_err(log, -EINVAL, "invalid line_info rec_size %u%.0u", rec_size, 0);
+	for (u32 i = 0; i < cnt; i++, p += rec_size) {
+		struct bpf_line_info rec;
+		memcpy(&rec, p, sizeof(rec));
+		if (rec_size > sizeof(rec) && !mem_is_zero(p, sizeof(rec), rec_size))
+			return fi_err(log, -E2BIG, "nonzero tailing record in line_info%.0u%.0u", 0, 0);
+		/* The first record starts the program; the rest go strictly forward. */
+		if ((i == 0 && rec.insn_off) || (i && rec.insn_off <= prev) ||
+		    rec.insn_off >= insn_cnt) {
+			if (log)
+				fprintf(log, "Invalid line_info[%u].insn_off:%u (prev_offset:%u prog->len:%u)\n",
+					i, rec.insn_off, prev, insn_cnt);
+			return -EINVAL;
+		}
+		/* Both offsets name strings of the program's BTF. */
+		if (!ub_btf_str(btf, rec.line_off) || !ub_btf_str(btf, rec.file_name_off))
+			return fi_err(log, -EINVAL, "Invalid line_info[%u].line_off or .file_name_off%.0u",
+				      i, 0);
+		prev = rec.insn_off;
+	}
+	return 0;
+}

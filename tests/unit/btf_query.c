@@ -91,6 +91,23 @@ int main(void)
 	fclose(log);
 	CHECK(txt && strstr(txt, "invalid type id 6"), "log names the type: %s", txt ? txt : "");
 	free(txt);
+
+	/* line_info records: line_off/file_name_off are string offsets ("s" is at 1). */
+	struct bpf_line_info li[2] = {{0, 1, 1, 0}, {4, 1, 1, 0}};
+	CHECK(ub_btf_check_line_info(btf, li, 16, 2, 10, NULL) == 0, "valid line_info");
+	CHECK(ub_btf_check_line_info(btf, li, 12, 2, 10, NULL) == -EINVAL, "rec size 12");
+	CHECK(ub_btf_check_line_info(btf, li, 18, 1, 10, NULL) == -EINVAL, "rec size 18");
+	CHECK(ub_btf_check_line_info(btf, li, 16, 2, 4, NULL) == -EINVAL, "insn_off past the end");
+	struct bpf_line_info li_same[2] = {{0, 1, 1, 0}, {0, 1, 1, 0}};
+	CHECK(ub_btf_check_line_info(btf, li_same, 16, 2, 10, NULL) == -EINVAL, "same insn_off");
+	struct bpf_line_info li_first[1] = {{2, 1, 1, 0}};
+	CHECK(ub_btf_check_line_info(btf, li_first, 16, 1, 10, NULL) == -EINVAL, "first not 0");
+	struct bpf_line_info li_str[1] = {{0, 1, 99999, 0}};
+	CHECK(ub_btf_check_line_info(btf, li_str, 16, 1, 10, NULL) == -EINVAL, "bad line_off");
+	uint32_t lilong[6] = {0, 1, 1, 0, 0, 5};
+	CHECK(ub_btf_check_line_info(btf, lilong, 24, 1, 10, NULL) == -E2BIG, "non-zero tail");
+	lilong[5] = 0;
+	CHECK(ub_btf_check_line_info(btf, lilong, 24, 1, 10, NULL) == 0, "zero tail");
 	close(fd);
 	return T_DONE();
 }
