@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 _Atomic(uintptr_t *) ub_fd_chunks[UB_FD_CHUNKS];
@@ -564,6 +565,61 @@ err_unlink:
 }
 
 /*
+ * Objects that hold other objects (a map its BTF, a program its maps) do it
+ * the way pins do: a hard link of the held object's file, named
+ * ".ref.<holder>.<held>" (the collector skips dot files), and the list of
+ * held names in the holder's "user.userbpf.refs" xattr, so whoever collects
+ * the holder drops the links too.
+ */
+#define REFS_XATTR "user.userbpf.refs"
+
+int ub_obj_hold(int holder_fd, u32 kind, u32 id)
+{
+	char held[32], ref[80], list[1024];
+	struct ub_obj *holder;
+	u32 mode;
+
+	if (!(holder = ub_fd_get(holder_fd, &mode)))
+		return (int)mode;
+	snprintf(held, sizeof(held), "%s-%u", ub_obj_prefix(kind), id);
+	snprintf(ref, sizeof(ref), ".ref.%s-%u.%s", ub_obj_prefix(holder->kind), holder->id, held);
+	if (linkat(AT_FDCWD, OBJPATH(held), AT_FDCWD, OBJPATH(ref), 0) && errno != EEXIST)
+		return -errno;
+	ssize_t n = fgetxattr(holder_fd, REFS_XATTR, list, sizeof(list) - 1);
+	if (n < 0)
+		n = 0;
+	list[n] = '\0';
+	size_t hl = strlen(held);
+	if ((size_t)n + hl + 2 > sizeof(list))
+		goto fail;
+	snprintf(list + n, sizeof(list) - (size_t)n, "%s\n", held);
+	if (fsetxattr(holder_fd, REFS_XATTR, list, strlen(list), 0))
+		goto fail;
+	return 0;
+fail:
+	unlinkat(AT_FDCWD, OBJPATH(ref), 0);
+	return -ENOSPC;
+}
+
+static bool obj_alive_or_collect(int dirfd, const char *name);
+
+/* The holder @name is gone: drop the links it held and collect what they kept. */
+static void drop_refs(int dirfd, int fd, const char *name)
+{
+	char list[1024], ref[80];
+	ssize_t n = fgetxattr(fd, REFS_XATTR, list, sizeof(list) - 1);
+	if (n <= 0)
+		return;
+	list[n] = '\0';
+	char *save;
+	for (char *held = strtok_r(list, "\n", &save); held; held = strtok_r(NULL, "\n", &save)) {
+		snprintf(ref, sizeof(ref), ".ref.%s.%s", name, held);
+		unlinkat(dirfd, OBJPATH(ref), 0);
+		obj_alive_or_collect(dirfd, held);
+	}
+}
+
+/*
  * Is the object file @name alive? Collect it if not: nobody holds its flock
  * and no pin links it. Returns true if alive.
  */
@@ -578,6 +634,7 @@ static bool obj_alive_or_collect(int dirfd, const char *name)
 		if (fstat(fd, &st) == 0 && st.st_nlink <= 1) {
 			unlinkat(dirfd, OBJPATH(name), 0);
 			alive = false;
+			drop_refs(dirfd, fd, name);
 		}
 		flock(fd, LOCK_UN);
 	}

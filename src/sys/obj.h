@@ -139,6 +139,13 @@ UB_HIDDEN int ub_obj_next_id(u32 kind, u32 start, u32 *next);
  */
 UB_HIDDEN void ub_obj_try_collect(u32 kind, u32 id);
 
+/*
+ * ub_obj_hold - the object open as @holder_fd keeps object @id of @kind alive
+ * for as long as it lives itself (the kernel's reference from a map to its
+ * BTF, from a program to its maps). 0 or -errno.
+ */
+UB_HIDDEN int ub_obj_hold(int holder_fd, u32 kind, u32 id);
+
 /* Open a user fd on an object file already opened as @fd (pins). */
 UB_HIDDEN int ub_obj_adopt_fd(int fd, u32 want_kind);
 

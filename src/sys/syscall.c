@@ -255,8 +255,12 @@ long sys_map_create(union ub_attr *attr, void *uattr)
 			return err;
 		c.btf_id = ub_btf_id(btf);
 	}
-	return ub_obj_create(UB_OBJ_MAP, c.ops->content_size(attr, c.ncpus), accmode, map_init,
-			     &c, NULL);
+	int fd = ub_obj_create(UB_OBJ_MAP, c.ops->content_size(attr, c.ncpus), accmode, map_init,
+			       &c, NULL);
+	/* The map holds its BTF, as the kernel's does: btf_id stays valid. */
+	if (fd >= 0 && btf)
+		ub_obj_hold(fd, UB_OBJ_BTF, c.btf_id);
+	return fd;
 }
 
 /* ---- element commands ---------------------------------------------------- */

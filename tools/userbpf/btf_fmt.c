@@ -16,6 +16,18 @@
 static int fmt_type(struct json_writer *w, const struct btf *btf, __u32 id, __u8 bit_off,
 		    const void *data);
 
+/* Plain-text dumps print hex numbers bare, JSON quotes them (bpftool's is_plain_text). */
+static bool plain;
+
+static void print_hex_num(struct json_writer *w, __u64 hi, __u64 lo)
+{
+	if (hi)
+		jsonw_printf(w, plain ? "0x%" PRIx64 "%016" PRIx64 : "\"0x%" PRIx64 "%016" PRIx64 "\"",
+			     (uint64_t)hi, (uint64_t)lo);
+	else
+		jsonw_printf(w, plain ? "0x%" PRIx64 : "\"0x%" PRIx64 "\"", (uint64_t)lo);
+}
+
 /* An integer of @bits at @bit_off bits into @data (little endian). */
 static __u64 read_bits(const void *data, __u32 bit_off, __u32 bits)
 {
@@ -41,18 +53,33 @@ static void fmt_int(struct json_writer *w, const struct btf_type *t, __u8 bit_of
 
 	if (bits == 128) {
 		const __u64 *q = data;
-		jsonw_printf(w, "\"0x%" PRIx64 "%016" PRIx64 "\"", (uint64_t)q[1], (uint64_t)q[0]);
+		print_hex_num(w, q[1], q[0]);
 		return;
 	}
-	__u64 v = read_bits((const __u8 *)data + off / 8, off % 8, bits);
+	/* Bit-sized or bit-shifted integers print as hex, like bitfields. */
+	if (off || bits % 8) {
+		print_hex_num(w, 0, read_bits((const __u8 *)data + off / 8, off % 8, bits));
+		return;
+	}
+	__u64 v = read_bits(data, 0, bits);
 	if (enc & BTF_INT_BOOL) {
 		jsonw_bool(w, v != 0);
 		return;
 	}
+	if (enc & BTF_INT_CHAR) {
+		char c = (char)v;
+		if (isprint((unsigned char)c))
+			jsonw_printf(w, "\"%c\"", c);
+		else if (plain)
+			jsonw_printf(w, "0x%hhx", (unsigned char)c);
+		else
+			jsonw_printf(w, "\"\\u00%02hhx\"", (unsigned char)c);
+		return;
+	}
 	if (enc & BTF_INT_SIGNED) {
-		__s64 s = bits < 64 && (v >> (bits - 1)) & 1 ? (__s64)(v | ~((1ULL << bits) - 1))
-							   : (__s64)v;
-		jsonw_int(w, s);
+		__s64 sv = bits < 64 && (v >> (bits - 1)) & 1 ? (__s64)(v | ~((1ULL << bits) - 1))
+							    : (__s64)v;
+		jsonw_int(w, sv);
 		return;
 	}
 	jsonw_uint(w, v);
@@ -96,25 +123,28 @@ static void fmt_enum(struct json_writer *w, const struct btf *btf, const struct 
 	jsonw_int(w, v);
 }
 
-/* A char array that holds a printable, NUL-terminated string. */
+/*
+ * A char array holding a string: bpftool looks through modifiers (not
+ * typedefs) for a 1-byte int named "char" and wants a NUL within the array
+ * and only printable ASCII before it (the empty string counts).
+ */
 static bool is_str_array(const struct btf *btf, const struct btf_array *a, const char *s)
 {
 	const struct btf_type *et = btf__type_by_id(btf, a->type);
-	while (et && (btf_is_typedef(et) || btf_is_const(et) || btf_is_volatile(et)))
+	while (et && (btf_is_const(et) || btf_is_volatile(et) || btf_is_restrict(et)))
 		et = btf__type_by_id(btf, et->type);
-	if (!et || !btf_is_int(et) || et->size != 1 || !a->nelems)
+	if (!et || !btf_is_int(et) || et->size != 1)
 		return false;
 	const char *name = btf__name_by_offset(btf, et->name_off);
-	if (!name || (strcmp(name, "char") && strcmp(name, "unsigned char") &&
-		      strcmp(name, "signed char")))
+	if (!name || strcmp(name, "char"))
 		return false;
-	const char *end = memchr(s, '\0', a->nelems);
-	if (!end || end == s)
-		return false;
-	for (const char *p = s; p < end; p++)
-		if (!isprint((unsigned char)*p))
+	for (const char *p = s; p < s + a->nelems; p++) {
+		if (!*p)
+			return true;
+		if ((unsigned char)*p <= 0x1f || (unsigned char)*p >= 0x7f)
 			return false;
-	return true;
+	}
+	return false;
 }
 
 static int fmt_array(struct json_writer *w, const struct btf *btf, const struct btf_type *t,
@@ -151,8 +181,7 @@ static int fmt_struct(struct json_writer *w, const struct btf *btf, const struct
 		else
 			jsonw_name(w, ""); /* anonymous member */
 		if (bitsz) {
-			__u64 v = read_bits(p, bit_off % 8, bitsz);
-			jsonw_uint(w, v);
+			print_hex_num(w, 0, read_bits(p, bit_off % 8, bitsz));
 		} else {
 			fmt_type(w, btf, m[i].type, (__u8)(bit_off % 8), p);
 		}
@@ -199,7 +228,10 @@ static int fmt_type(struct json_writer *w, const struct btf *btf, __u32 id, __u8
 	case BTF_KIND_ARRAY:
 		return fmt_array(w, btf, t, data);
 	case BTF_KIND_PTR:
-		jsonw_uint(w, *(const __u64 *)data);
+		if (plain)
+			jsonw_printf(w, "%p", *(void *const *)data);
+		else
+			jsonw_uint(w, *(const __u64 *)data);
 		return 0;
 	case BTF_KIND_FLOAT:
 		if (t->size == 4)
@@ -229,7 +261,9 @@ static int fmt_type(struct json_writer *w, const struct btf *btf, __u32 id, __u8
 	}
 }
 
-int btf_fmt_value(struct json_writer *w, const struct btf *btf, uint32_t type_id, const void *data)
+int btf_fmt_value(struct json_writer *w, const struct btf *btf, uint32_t type_id, const void *data,
+		  bool plain_text)
 {
+	plain = plain_text;
 	return fmt_type(w, btf, type_id, 0, data);
 }

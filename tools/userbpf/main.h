@@ -78,10 +78,12 @@ int do_map(int argc, char **argv);
 
 /*
  * BTF formatting of map keys and values (btf_fmt.c). @btf is a struct btf
- * from libbpf. Emits one JSON value for @type_id at @data to @w.
+ * from libbpf. Emits one JSON value for @type_id at @data to @w; @plain_text
+ * prints hex numbers unquoted, as bpftool's text dumps do.
  */
 struct btf;
-int btf_fmt_value(struct json_writer *w, const struct btf *btf, uint32_t type_id, const void *data);
+int btf_fmt_value(struct json_writer *w, const struct btf *btf, uint32_t type_id, const void *data,
+		  bool plain_text);
 
 /* `userbpf conformance-plugin ...` lives in conformance.c (VM tests). */
 int ub_cli_conformance_plugin(int argc, char **argv) __attribute__((weak));

@@ -311,11 +311,11 @@ static void emit_btf_entry(struct dumper *d, struct json_writer *w, const void *
 	jsonw_start_object(w);
 	if (info->btf_key_type_id) {
 		jsonw_name(w, "key");
-		btf_fmt_value(w, d->btf, info->btf_key_type_id, key);
+		btf_fmt_value(w, d->btf, info->btf_key_type_id, key, w != json_wtr);
 	}
 	if (!map_is_per_cpu(info->type)) {
 		jsonw_name(w, "value");
-		btf_fmt_value(w, d->btf, info->btf_value_type_id, value);
+		btf_fmt_value(w, d->btf, info->btf_value_type_id, value, w != json_wtr);
 	} else {
 		jsonw_name(w, "values");
 		jsonw_start_array(w);
@@ -324,7 +324,7 @@ static void emit_btf_entry(struct dumper *d, struct json_writer *w, const void *
 			jsonw_int_field(w, "cpu", i);
 			jsonw_name(w, "value");
 			btf_fmt_value(w, d->btf, info->btf_value_type_id,
-				      (const char *)value + (size_t)i * d->step);
+				      (const char *)value + (size_t)i * d->step, w != json_wtr);
 			jsonw_end_object(w);
 		}
 		jsonw_end_array(w);
