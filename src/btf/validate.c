@@ -52,12 +52,12 @@ static bool k_isprint(u8 c)
 
 #define KSYM_NAME_LEN 512
 
-/* A C identifier (dots allowed after the first character), under 512 characters. */
+/* A C identifier, dots allowed anywhere (the live kernel takes ".a"), under 512 characters. */
 bool ub_btf_name_valid_identifier(const struct ub_btf *btf, u32 off)
 {
 	const u8 *s = (const u8 *)btf->strs + off, *end = (const u8 *)btf->strs + btf->str_len;
 	const u8 *limit = s + KSYM_NAME_LEN;
-	if (!k_isalpha(*s) && *s != '_')
+	if (!k_isalpha(*s) && *s != '_' && *s != '.')
 		return false;
 	for (s++; s < end && *s && s < limit; s++)
 		if (!k_isalnum(*s) && *s != '_' && *s != '.')

@@ -466,6 +466,24 @@ static void meta_cases(void)
 	CASE("typedef/latin1_name", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPEDEF, "\xe9t\xe9", 1); });
 	CASE("typedef/name_0xaa", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPEDEF, "a\xaa", 1); });
 	CASE("typedef/name_0xd7", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPEDEF, "a\xd7", 1); });
+	CASE("typedef/leading_dot", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPEDEF, ".a", 1); });
+	CASE("typedef/leading_digit_dot", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPEDEF, "_.9", 1); });
+	{
+		/* Identifier and section names are shorter than KSYM_NAME_LEN (512). */
+		static char n511[512], n512[513];
+		memset(n511, 'a', 511);
+		memset(n512, 'a', 512);
+		CASE("typedef/name_511", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPEDEF, n511, 1); });
+		CASE("typedef/name_512", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPEDEF, n512, 1); });
+		CASE("datasec/name_511", {
+			bb_int(&B, "int", 4, 1, 0, 32); bb_var(&B, "a", 1, 0);
+			bb_t(&B, n511, BB_INFO(BTF_KIND_DATASEC, 0, 1), 4); bb_secinfo(&B, 2, 0, 4);
+		});
+		CASE("datasec/name_512", {
+			bb_int(&B, "int", 4, 1, 0, 32); bb_var(&B, "a", 1, 0);
+			bb_t(&B, n512, BB_INFO(BTF_KIND_DATASEC, 0, 1), 4); bb_secinfo(&B, 2, 0, 4);
+		});
+	}
 	CASE("typedef/loop", { bb_ref(&B, BTF_KIND_TYPEDEF, "a", 2); bb_ref(&B, BTF_KIND_TYPEDEF, "b", 1); });
 	CASE("type_tag/empty", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPE_TAG, "", 1); });
 	CASE("type_tag/kflag", { bb_int(&B, "int", 4, 1, 0, 32); bb_t(&B, "t", BB_INFO(BTF_KIND_TYPE_TAG, 1, 0), 1); });
