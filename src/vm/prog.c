@@ -337,6 +337,11 @@ static int resolve_ldimm(struct load_ctx *c, struct ub_map **insn_maps, struct u
 			return -EINVAL;
 		}
 		u8 src = in[i].src_reg;
+		/* A callback's signature comes from BTF: without func_info there is none. */
+		if (src == BPF_PSEUDO_FUNC && !a->func_info_cnt) {
+			ub_vm_logf(log, "missing btf func_info\n");
+			return -EINVAL;
+		}
 		if (src == 0 || src == BPF_PSEUDO_FUNC) {
 			i++;
 			continue;

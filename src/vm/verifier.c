@@ -3,11 +3,12 @@
  * The verifier, load-time half: structure (opcodes, reserved fields,
  * registers), helpers (known, allowed for the type, GPL), the control-flow
  * graph (jump ranges, lddw pairs, no back-edges, no unreachable insns, no
- * falling off the end), register initialisation along every path, and the
- * combined stack depth through bpf-to-bpf calls. What it does not prove
- * (the bounds of each memory access) the interpreter checks at run time.
+ * falling off the end), then the path walk of walk.c (types, bounds, memory
+ * accesses, NULL checks, helper arguments), and the combined stack depth
+ * through bpf-to-bpf calls. The interpreter still checks every access at
+ * run time, as a second line of defence.
  */
-#include "vm/vm.h"
+#include "vm/walk.h"
 
 #include <stdlib.h>
 
@@ -248,163 +249,12 @@ out:
 	return err;
 }
 
-/*
- * Pass 3: walk every path of the (acyclic) graph with the set of
- * initialised registers, refusing reads of registers never written (the
- * kernel's "R%d !read_ok"), and measure each function's stack use.
- */
 struct walk {
 	struct ub_verify_env *env;
 	const int *ops;
 	const u8 *is_entry;
 	u32 *func_stack;	/* per entry insn: deepest r10 offset used */
-	u64 budget;
 };
-
-static int reg_read(struct walk *w, u32 i, u16 init, int r)
-{
-	if (init & (1u << r))
-		return 0;
-	log_insn(w->env, i);
-	VERBOSE(w->env, "R%d !read_ok\n", r);
-	return -EACCES;
-}
-
-static int walk_path(struct walk *w, u32 i, u16 init, u32 entry, int depth)
-{
-	const struct bpf_insn *in = w->env->insns;
-	int err;
-	for (;;) {
-		if (++w->env->processed > UB_MAX_INSNS || !w->budget--) {
-			VERBOSE(w->env, "BPF program is too large. Processed %u insn\n",
-				w->env->processed);
-			return -E2BIG;
-		}
-		const struct bpf_insn *x = &in[i];
-		const struct ub_insn_desc *d = &ub_insn_descs[w->ops[i]];
-		if (w->env->log && (w->env->log->level & 2))
-			log_insn(w->env, i);
-		int dst = x->dst_reg, src = x->src_reg;
-		/* Stack use of r10-based accesses. */
-		bool mem = d->fmt == F_LDX || d->fmt == F_LDXSX || d->fmt == F_ST ||
-			   d->fmt == F_STX || d->fmt == F_ATOMIC;
-		int base = d->fmt == F_LDX || d->fmt == F_LDXSX ? src : dst;
-		if (mem && base == BPF_REG_10) {
-			int size = BPF_SIZE(x->code) == BPF_DW	 ? 8
-				   : BPF_SIZE(x->code) == BPF_W ? 4
-				   : BPF_SIZE(x->code) == BPF_H ? 2
-								: 1;
-			/* The frame is the UB_STACK_SIZE bytes below r10. */
-			if (x->off + size > 0 || x->off < -UB_STACK_SIZE) {
-				log_insn(w->env, i);
-				VERBOSE(w->env, "invalid %s stack R10 off=%d size=%d\n",
-					d->fmt == F_LDX || d->fmt == F_LDXSX ? "read from" : "write to",
-					x->off, size);
-				return -EACCES;
-			}
-			if ((u32)-x->off > w->func_stack[entry])
-				w->func_stack[entry] = (u32)-x->off;
-		}
-		switch (d->fmt) {
-		case F_ALU_K:
-			if (BPF_OP(x->code) != BPF_MOV && (err = reg_read(w, i, init, dst)))
-				return err;
-			init |= 1u << dst;
-			break;
-		case F_ALU_X:
-		case F_MOVSX:
-			if ((err = reg_read(w, i, init, src)))
-				return err;
-			if (BPF_OP(x->code) != BPF_MOV && (err = reg_read(w, i, init, dst)))
-				return err;
-			init |= 1u << dst;
-			break;
-		case F_NEG:
-		case F_END:
-			if ((err = reg_read(w, i, init, dst)))
-				return err;
-			break;
-		case F_LDDW:
-			init |= 1u << dst;
-			i += 2;
-			continue;
-		case F_LDX:
-		case F_LDXSX:
-			if ((err = reg_read(w, i, init, src)))
-				return err;
-			init |= 1u << dst;
-			break;
-		case F_ST:
-			if ((err = reg_read(w, i, init, dst)))
-				return err;
-			break;
-		case F_STX:
-			if ((err = reg_read(w, i, init, dst)) || (err = reg_read(w, i, init, src)))
-				return err;
-			break;
-		case F_ATOMIC:
-			if ((err = reg_read(w, i, init, dst)) || (err = reg_read(w, i, init, src)))
-				return err;
-			if (x->imm == BPF_CMPXCHG && (err = reg_read(w, i, init, 0)))
-				return err;
-			if (x->imm == BPF_CMPXCHG)
-				init |= 1u;
-			else if (x->imm & BPF_FETCH)
-				init |= 1u << src;
-			break;
-		case F_LDABS:
-		case F_LDIND:
-			/* The context must be in r6. */
-			if ((err = reg_read(w, i, init, 6)))
-				return err;
-			if (d->fmt == F_LDIND && (err = reg_read(w, i, init, src)))
-				return err;
-			init = (u16)((init & ~0x3eu) | 1u);
-			break;
-		case F_CALL:
-			if (src == BPF_PSEUDO_CALL) {
-				u32 t = (u32)((s64)i + 1 + x->imm);
-				if (depth + 1 >= UB_MAX_CALL_FRAMES) {
-					log_insn(w->env, i);
-					VERBOSE(w->env, "the call stack of %d frames is too deep !\n",
-						depth + 2);
-					return -E2BIG;
-				}
-				/* The callee sees r1-r5 as passed, r6-r9 are its own to set. */
-				err = walk_path(w, t, (u16)((init & 0x3fu) | (1u << 10)), t, depth + 1);
-				if (err)
-					return err;
-			} else {
-				const struct ub_helper *h = ub_helper_get((u32)x->imm);
-				for (int a = 0; a < 5 && h->args[a] != A_NONE; a++)
-					if ((err = reg_read(w, i, init, a + 1)))
-						return err;
-			}
-			/* r1-r5 are clobbered, r0 holds the result. */
-			init = (u16)((init & ~0x3eu) | 1u);
-			break;
-		case F_EXIT:
-			return reg_read(w, i, init, 0);
-		case F_JA:
-			i = (u32)((s64)i + 1 + x->off);
-			continue;
-		case F_JA32:
-			i = (u32)((s64)i + 1 + x->imm);
-			continue;
-		case F_JMP_K:
-		case F_JMP_X:
-			if ((err = reg_read(w, i, init, dst)))
-				return err;
-			if (d->fmt == F_JMP_X && (err = reg_read(w, i, init, src)))
-				return err;
-			err = walk_path(w, (u32)((s64)i + 1 + x->off), init, entry, depth);
-			if (err)
-				return err;
-			break;
-		}
-		i++;
-	}
-}
 
 /* The deepest chain of frames through pseudo calls, each frame rounded to 16. */
 static int max_stack(struct walk *w, u32 entry, u32 *out, int depth)
@@ -443,23 +293,13 @@ int ub_verify(struct ub_verify_env *env)
 	err = check_cfg(env, ops, is_entry);
 	if (err)
 		goto out;
-	struct walk w = {.env = env, .ops = ops, .is_entry = is_entry, .func_stack = func_stack,
-			 .budget = UB_MAX_INSNS};
+	struct walk w = {.env = env, .ops = ops, .is_entry = is_entry, .func_stack = func_stack};
 	if (env->log && (env->log->level & 2))
 		VERBOSE(env, "func#0 @0\n");
-	/* The program starts with r1 = ctx and r10 = frame pointer. */
-	err = walk_path(&w, 0, (1u << 1) | (1u << 10), 0, 0);
+	/* Pass 3: every path on abstract states (walk.c). */
+	err = ub_verify_walk(env, ops, func_stack, &env->max_ctx_off);
 	if (err)
 		goto out;
-	/* Callbacks (lddw BPF_PSEUDO_FUNC targets) are entered like a call with r1-r5. */
-	for (u32 i = 0; i < env->cnt; i++) {
-		if (ops[i] == OP_LDDW && env->insns[i].src_reg == BPF_PSEUDO_FUNC) {
-			u32 t = (u32)((s64)i + 1 + env->insns[i].imm);
-			err = walk_path(&w, t, 0x3e | (1u << 10), t, 1);
-			if (err)
-				goto out;
-		}
-	}
 	u32 depth;
 	err = max_stack(&w, 0, &depth, 0);
 	if (err)

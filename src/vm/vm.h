@@ -182,6 +182,7 @@ struct ub_verify_env {
 	struct ub_map **maps;	/* per insn: the map of an lddw map form, else NULL */
 	u32 stack_depth;	/* out: deepest combined stack */
 	u32 processed;		/* out: insns processed */
+	u32 max_ctx_off;	/* out: syscall programs: context bytes used */
 };
 
 /* Verify a relocated program (map forms hold map pointers in env->maps). 0 or -errno. */

@@ -1,0 +1,1142 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The verifier's path walk: every path of the (acyclic) program is executed
+ * on abstract register and stack states, the kernel's way. Each register is
+ * NOT_INIT, a scalar with unsigned and signed bounds, or a pointer of a
+ * known kind (context, stack of a frame, map value, map value or NULL,
+ * packet with its proven range, packet end, map, callback) plus an offset.
+ * Every load and store is checked against the memory its base pointer may
+ * reach; lookups must be NULL-checked; packet pointers must be compared with
+ * data_end; read-only maps cannot be written; helpers get the arguments they
+ * need. Branches whose outcome is known are not followed, as in the kernel.
+ */
+#include "vm/walk.h"
+
+#include <stdlib.h>
+
+#define VERBOSE(w, ...) ub_vm_logf((w)->env->log, __VA_ARGS__)
+#define NFRAMES UB_MAX_CALL_FRAMES
+#define SLOTS (UB_STACK_SIZE / 8)
+
+enum rtype {
+	NOT_INIT,
+	SCALAR,
+	PTR_CTX,
+	PTR_STACK,
+	PTR_MAP_VALUE,
+	PTR_MAP_VALUE_OR_NULL,
+	CONST_MAP,
+	PTR_PACKET,
+	PTR_PACKET_END,
+	PTR_PACKET_META,
+	PTR_FUNC,
+	PTR_MEM_RO,	/* read-only memory of @mem_size bytes (a callback's key) */
+};
+
+static const char *const rtype_name[] = {
+	"?", "scalar", "ctx", "fp", "map_value", "map_value_or_null", "map_ptr",
+	"pkt", "pkt_end", "pkt_meta", "func", "rdonly_mem",
+};
+
+struct reg {
+	u8 type;
+	u8 frame;	/* PTR_STACK: whose frame */
+	u32 id;		/* NULL checks and packet ranges follow the id */
+	s32 off;	/* fixed part of a pointer's offset */
+	u32 range;	/* PTR_PACKET: bytes proven readable from off */
+	u32 mem_size;	/* PTR_MEM_RO */
+	u64 umin, umax;	/* scalar value, or a pointer's variable offset */
+	s64 smin, smax;
+	struct ub_map *map;
+	u32 func;	/* PTR_FUNC: callback entry insn */
+};
+
+enum { SLOT_INVALID, SLOT_MISC, SLOT_SPILL, SLOT_ZERO };
+
+struct frame {
+	struct reg regs[11];
+	u8 slot_type[UB_STACK_SIZE];	/* per byte */
+	struct reg spill[SLOTS];	/* per 8-byte slot when spilled */
+	u32 ret_insn;			/* where the caller continues */
+	u32 entry;
+	u32 depth;			/* deepest byte used below fp */
+};
+
+struct vstate {
+	int cur;
+	u32 next_id;
+	struct frame f[NFRAMES];
+};
+
+struct walker {
+	struct ub_verify_env *env;
+	const int *ops;
+	u32 *func_stack;	/* per entry insn: deepest stack use */
+	u32 max_ctx_off;
+};
+
+/* ---- scalars ---- */
+
+static void mark_unknown(struct reg *r)
+{
+	*r = (struct reg){.type = SCALAR, .umin = 0, .umax = UINT64_MAX, .smin = INT64_MIN,
+			  .smax = INT64_MAX};
+}
+
+static void mark_const(struct reg *r, u64 v)
+{
+	*r = (struct reg){.type = SCALAR, .umin = v, .umax = v, .smin = (s64)v, .smax = (s64)v};
+}
+
+static bool is_const(const struct reg *r)
+{
+	return r->type == SCALAR && r->umin == r->umax;
+}
+
+static void mark_u32_range(struct reg *r, u64 lo, u64 hi)
+{
+	*r = (struct reg){.type = SCALAR, .umin = lo, .umax = hi, .smin = (s64)lo, .smax = (s64)hi};
+}
+
+/* Keep signed and unsigned views consistent when both are known to be small. */
+static void sync_bounds(struct reg *r)
+{
+	if (r->smin >= 0) {
+		if ((u64)r->smin > r->umin)
+			r->umin = (u64)r->smin;
+		if ((u64)r->smax < r->umax)
+			r->umax = (u64)r->smax;
+	}
+	if (r->umax <= (u64)INT64_MAX) {
+		if ((s64)r->umin > r->smin)
+			r->smin = (s64)r->umin;
+		if ((s64)r->umax < r->smax)
+			r->smax = (s64)r->umax;
+	}
+}
+
+/* dst = dst op src for scalars, bounds where cheap, unknown otherwise. */
+static void scalar_alu(struct reg *d, const struct reg *s, u8 op, bool alu64)
+{
+	if (is_const(d) && is_const(s)) {
+		u64 a = d->umin, b = s->umin, v;
+		if (!alu64)
+			a = (u32)a, b = (u32)b;
+		switch (op) {
+		case BPF_ADD: v = a + b; break;
+		case BPF_SUB: v = a - b; break;
+		case BPF_MUL: v = a * b; break;
+		case BPF_OR: v = a | b; break;
+		case BPF_AND: v = a & b; break;
+		case BPF_XOR: v = a ^ b; break;
+		case BPF_LSH: v = a << (b & (alu64 ? 63 : 31)); break;
+		case BPF_RSH: v = a >> (b & (alu64 ? 63 : 31)); break;
+		case BPF_MOV: v = b; break;
+		default:
+			goto unknown;
+		}
+		mark_const(d, alu64 ? v : (u32)v);
+		return;
+	}
+	switch (op) {
+	case BPF_ADD:
+		if (alu64 && d->umax + s->umax >= d->umax && d->umin + s->umin >= d->umin &&
+		    d->umax <= (1ull << 62) && s->umax <= (1ull << 62)) {
+			u64 lo = d->umin + s->umin, hi = d->umax + s->umax;
+			mark_u32_range(d, lo, hi);
+			return;
+		}
+		break;
+	case BPF_AND:
+		/* x & mask is at most mask. */
+		if (s->type == SCALAR && s->umax <= (alu64 ? UINT64_MAX : UINT32_MAX)) {
+			u64 hi = d->umax < s->umax ? d->umax : s->umax;
+			if (!alu64 && hi > UINT32_MAX)
+				hi = UINT32_MAX;
+			mark_u32_range(d, 0, hi);
+			if ((s64)hi < 0)
+				mark_unknown(d);
+			return;
+		}
+		break;
+	case BPF_RSH:
+		if (is_const(s) && (s->umin & 63)) {
+			u64 sh = s->umin & (alu64 ? 63 : 31);
+			u64 top = alu64 ? d->umax : (d->umax > UINT32_MAX ? UINT32_MAX : d->umax);
+			mark_u32_range(d, 0, top >> sh);
+			return;
+		}
+		break;
+	case BPF_MOD:
+		if (is_const(s) && s->umin) {
+			mark_u32_range(d, 0, s->umin - 1);
+			return;
+		}
+		break;
+	}
+unknown:
+	mark_unknown(d);
+	if (!alu64) {
+		d->umax = UINT32_MAX;
+		d->smin = 0;
+		d->smax = UINT32_MAX;
+	}
+}
+
+/* ---- errors ---- */
+
+static void log_insn(struct walker *w, u32 i)
+{
+	char buf[160];
+	if (!w->env->log || !w->env->log->level)
+		return;
+	ub_insn_disasm(&w->env->insns[i], buf, sizeof(buf));
+	VERBOSE(w, "%u: %s\n", i, buf);
+}
+
+/* ---- memory ---- */
+
+static bool ptr_fixed(const struct reg *r)
+{
+	return r->umin == 0 && r->umax == 0;
+}
+
+static int check_stack(struct walker *w, struct vstate *st, u32 i, const struct reg *r, s32 off,
+		       int size, bool write, int src_reg, int regno)
+{
+	struct frame *f = &st->f[r->frame];
+	s64 o = (s64)r->off + off;
+	(void)i;
+	if (!ptr_fixed(r)) {
+		VERBOSE(w, "variable stack access var_off=(0x%llx; 0x%llx) off=%d size=%d\n",
+			(unsigned long long)r->umin, (unsigned long long)r->umax, (int)o, size);
+		return -EACCES;
+	}
+	if (o < -UB_STACK_SIZE || o + size > 0) {
+		VERBOSE(w, "invalid %s stack R%d off=%lld size=%d\n", write ? "write to" : "read from",
+			regno, (long long)o, size);
+		return -EACCES;
+	}
+	u32 idx = (u32)(o + UB_STACK_SIZE);
+	u32 need = (u32)-o;
+	if (need > f->depth)
+		f->depth = need;
+	if (need > w->func_stack[f->entry])
+		w->func_stack[f->entry] = need;
+	if (write) {
+		const struct reg *sr = src_reg >= 0 ? &st->f[st->cur].regs[src_reg] : NULL;
+		bool spill = sr && size == 8 && !(idx & 7);
+		/* Known zero bytes (STACK_ZERO): a constant key the lookup can trust. */
+		bool zero = (src_reg == -2) || (sr && is_const(sr) && sr->umin == 0);
+		for (int b = 0; b < size; b++)
+			f->slot_type[idx + (u32)b] = spill ? SLOT_SPILL : zero ? SLOT_ZERO : SLOT_MISC;
+		/* Partial overwrites of a spilled register make the slot plain data. */
+		for (u32 s = idx / 8; s <= (idx + (u32)size - 1) / 8; s++)
+			if (!(spill && s == idx / 8))
+				for (u32 b = s * 8; b < s * 8 + 8; b++)
+					if (f->slot_type[b] == SLOT_SPILL)
+						f->slot_type[b] = SLOT_MISC;
+		if (spill)
+			f->spill[idx / 8] = *sr;
+		return 0;
+	}
+	/* Reading stack never written is allowed to privileged programs (allow_uninit_stack). */
+	return 0;
+}
+
+/* The context fields each program type may read and write. */
+static int check_ctx(struct walker *w, u32 i, const struct reg *r, s32 off, int size, bool write,
+		     struct reg *dst)
+{
+	u32 type = w->env->prog_type;
+	s64 o = (s64)r->off + off;
+	if (!ptr_fixed(r)) {
+		VERBOSE(w, "variable ctx access var_off=(0x%llx; 0x%llx) disallowed\n",
+			(unsigned long long)r->umin, (unsigned long long)r->umax);
+		return -EACCES;
+	}
+	if (dst)
+		mark_unknown(dst);
+	if (type == BPF_PROG_TYPE_SYSCALL) {
+		/* Any bytes of the caller's context, which must be this large at run time. */
+		if (o < 0 || o + size > 0xffff)
+			goto bad;
+		if ((u32)(o + size) > w->max_ctx_off)
+			w->max_ctx_off = (u32)(o + size);
+		return 0;
+	}
+	if (o < 0 || (o % size) != 0)
+		goto bad;
+	if (type == BPF_PROG_TYPE_XDP) {
+		if (write || o + size > (s64)sizeof(struct xdp_md))
+			goto bad;
+		if (o == (s64)offsetof(struct xdp_md, data) || o == (s64)offsetof(struct xdp_md, data_end) ||
+		    o == (s64)offsetof(struct xdp_md, data_meta)) {
+			if (size != 4)
+				goto bad;
+			if (dst)
+				*dst = (struct reg){.type = o == 0 ? PTR_PACKET
+							: o == 4 ? PTR_PACKET_END
+								 : PTR_PACKET_META};
+		}
+		return 0;
+	}
+	if (type == BPF_PROG_TYPE_CGROUP_SOCK) {
+		if (o + size > 80)
+			goto bad;
+		if (write && !(size == 4 && o <= 8))
+			goto bad;
+		return 0;
+	}
+	/* struct __sk_buff: socket filters and tc. */
+	bool tc = type != BPF_PROG_TYPE_SOCKET_FILTER;
+	if (o + size > (s64)sizeof(struct __sk_buff))
+		goto bad;
+	if (o >= (s64)offsetof(struct __sk_buff, flow_keys) && o < (s64)offsetof(struct __sk_buff, tstamp))
+		goto bad;
+	if (o >= (s64)offsetof(struct __sk_buff, sk) && o < (s64)offsetof(struct __sk_buff, gso_size))
+		goto bad;
+	if (o == (s64)offsetof(struct __sk_buff, data) || o == (s64)offsetof(struct __sk_buff, data_end) ||
+	    o == (s64)offsetof(struct __sk_buff, data_meta)) {
+		if (!tc || write || size != 4)
+			goto bad;
+		if (dst)
+			*dst = (struct reg){.type = o == (s64)offsetof(struct __sk_buff, data) ? PTR_PACKET
+						: o == (s64)offsetof(struct __sk_buff, data_end) ? PTR_PACKET_END
+											     : PTR_PACKET_META};
+		return 0;
+	}
+	if (write) {
+		bool ok = (o == (s64)offsetof(struct __sk_buff, mark) ||
+			   o == (s64)offsetof(struct __sk_buff, priority) ||
+			   (o >= (s64)offsetof(struct __sk_buff, cb) &&
+			    o + size <= (s64)offsetofend(struct __sk_buff, cb)) ||
+			   (tc && (o == (s64)offsetof(struct __sk_buff, tc_index) ||
+				   o == (s64)offsetof(struct __sk_buff, tc_classid)))) &&
+			  size == 4;
+		if (!ok && !(o >= (s64)offsetof(struct __sk_buff, cb) &&
+			     o + size <= (s64)offsetofend(struct __sk_buff, cb)))
+			goto bad;
+	}
+	return 0;
+bad:
+	VERBOSE(w, "invalid bpf_context access off=%lld size=%d\n", (long long)o, size);
+	(void)i;
+	return -EACCES;
+}
+
+static int check_map_value(struct walker *w, const struct reg *r, s32 off, int size, bool write)
+{
+	struct ub_map *m = r->map;
+	s64 lo = (s64)r->off + off + (s64)r->umin, hi = (s64)r->off + off + (s64)r->umax;
+	if (r->umax > (1ull << 29) || lo < 0 || hi + size > (s64)m->value_size) {
+		VERBOSE(w, "invalid access to map value, value_size=%u off=%lld size=%d\n",
+			m->value_size, (long long)(lo < 0 ? lo : hi), size);
+		return -EACCES;
+	}
+	if (write && (m->map_flags & BPF_F_RDONLY_PROG)) {
+		VERBOSE(w, "write into map forbidden, value_size=%u off=%lld size=%d\n", m->value_size,
+			(long long)lo, size);
+		return -EACCES;
+	}
+	if (m->spin_lock_off >= 0 && hi + size > m->spin_lock_off && lo < m->spin_lock_off + 4) {
+		VERBOSE(w, "bpf_spin_lock cannot be accessed directly by load/store\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int check_packet(struct walker *w, const struct reg *r, s32 off, int size, int regno)
+{
+	s64 lo = (s64)r->off + off + (s64)r->umin, hi = (s64)r->off + off + (s64)r->umax + size;
+	if (lo < 0 || hi > (s64)r->range || r->umax > 0xffff) {
+		VERBOSE(w, "invalid access to packet, off=%lld size=%d, R%d(id=%u,off=%d,r=%u)\n",
+			(long long)lo, size, regno, r->id, r->off, r->range);
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* Load or store of @size bytes at R@regno + @off; a load's result goes to @dst. */
+static int check_mem(struct walker *w, struct vstate *st, u32 i, int regno, s32 off, int size,
+		     bool write, int src_reg, struct reg *dst)
+{
+	struct reg *r = &st->f[st->cur].regs[regno];
+	struct reg res;
+	int err;
+	mark_unknown(&res);
+	switch (r->type) {
+	case PTR_STACK:
+		err = check_stack(w, st, i, r, off, size, write, src_reg, regno);
+		if (!err && !write && size == 8) {
+			struct frame *f = &st->f[r->frame];
+			u32 idx = (u32)(r->off + off + UB_STACK_SIZE);
+			if (!(idx & 7) && f->slot_type[idx] == SLOT_SPILL)
+				res = f->spill[idx / 8];
+		}
+		break;
+	case PTR_CTX:
+		err = check_ctx(w, i, r, off, size, write, &res);
+		if (!err && res.type >= PTR_PACKET)
+			res.id = 0;
+		break;
+	case PTR_MAP_VALUE:
+		err = check_map_value(w, r, off, size, write);
+		break;
+	case PTR_PACKET:
+		err = write && w->env->prog_type == BPF_PROG_TYPE_SOCKET_FILTER ? -EACCES
+									 : check_packet(w, r, off, size, regno);
+		break;
+	case PTR_PACKET_META:
+		err = check_packet(w, r, off, size, regno);
+		break;
+	case PTR_MEM_RO:
+		if (write || r->off + off < 0 || r->off + off + size > (s64)r->mem_size ||
+		    !ptr_fixed(r)) {
+			VERBOSE(w, "invalid access to memory, mem_size=%u off=%d size=%d\n", r->mem_size,
+				r->off + off, size);
+			err = -EACCES;
+		} else {
+			err = 0;
+		}
+		break;
+	default:
+		VERBOSE(w, "R%d invalid mem access '%s'\n", regno, rtype_name[r->type]);
+		err = -EACCES;
+	}
+	if (err)
+		return err;
+	if (dst) {
+		*dst = res;
+		if (res.type == SCALAR && size < 8 && !(res.umin == res.umax))
+			mark_u32_range(dst, 0, size == 4 ? UINT32_MAX : size == 2 ? 0xffff : 0xff);
+	}
+	return 0;
+}
+
+/* ---- the walk ---- */
+
+static int reg_read(struct walker *w, struct vstate *st, u32 i, int r)
+{
+	if (st->f[st->cur].regs[r].type != NOT_INIT)
+		return 0;
+	log_insn(w, i);
+	VERBOSE(w, "R%d !read_ok\n", r);
+	return -EACCES;
+}
+
+static bool is_ptr(const struct reg *r)
+{
+	return r->type != SCALAR && r->type != NOT_INIT;
+}
+
+static int do_alu(struct walker *w, struct vstate *st, u32 i, const struct bpf_insn *x,
+		  const struct ub_insn_desc *d)
+{
+	struct reg *regs = st->f[st->cur].regs;
+	struct reg *dr = &regs[x->dst_reg];
+	bool alu64 = BPF_CLASS(x->code) == BPF_ALU64;
+	u8 op = BPF_OP(x->code);
+	struct reg src;
+	int err;
+
+	if (d->fmt == F_ALU_X || d->fmt == F_MOVSX) {
+		if ((err = reg_read(w, st, i, x->src_reg)))
+			return err;
+		src = regs[x->src_reg];
+	} else {
+		mark_const(&src, (u64)(s64)x->imm);
+	}
+	if (d->fmt == F_NEG || d->fmt == F_END) {
+		if ((err = reg_read(w, st, i, x->dst_reg)))
+			return err;
+		if (is_ptr(dr)) {
+			VERBOSE(w, "R%d pointer arithmetic prohibited\n", x->dst_reg);
+			return -EACCES;
+		}
+		mark_unknown(dr);
+		return 0;
+	}
+	if (d->fmt == F_MOVSX) {
+		if (is_ptr(&src)) {
+			VERBOSE(w, "R%d sign-extension part of pointer\n", x->src_reg);
+			return -EACCES;
+		}
+		mark_unknown(dr);
+		return 0;
+	}
+	if (op == BPF_MOV) {
+		if (alu64) {
+			*dr = src;
+		} else if (is_ptr(&src)) {
+			/* A 32-bit copy of a pointer is a number. */
+			mark_unknown(dr);
+			dr->umax = UINT32_MAX;
+			dr->smin = 0;
+			dr->smax = UINT32_MAX;
+		} else if (is_const(&src)) {
+			mark_const(dr, (u32)src.umin);
+		} else {
+			mark_u32_range(dr, 0, src.umax > UINT32_MAX ? UINT32_MAX : src.umax);
+		}
+		return 0;
+	}
+	if ((err = reg_read(w, st, i, x->dst_reg)))
+		return err;
+	/* Pointer arithmetic: only add/sub of scalars, 64-bit, on pointers that allow it. */
+	if (is_ptr(dr) || is_ptr(&src)) {
+		if (!alu64) {
+			VERBOSE(w, "R%d 32-bit pointer arithmetic prohibited\n", x->dst_reg);
+			return -EACCES;
+		}
+		if (is_ptr(dr) && is_ptr(&src)) {
+			/* Privileged programs may subtract pointers (allow_ptr_leaks): a number. */
+			if (op == BPF_SUB) {
+				mark_unknown(dr);
+				return 0;
+			}
+			VERBOSE(w, "R%d pointer %s pointer prohibited\n", x->dst_reg,
+				op == BPF_SUB ? "-=" : "+=");
+			return -EACCES;
+		}
+		struct reg *ptr = is_ptr(dr) ? dr : &src;
+		const struct reg *sc = is_ptr(dr) ? &src : dr;
+		if (op != BPF_ADD && !(op == BPF_SUB && is_ptr(dr))) {
+			VERBOSE(w, "R%d pointer arithmetic with %s operator prohibited\n", x->dst_reg,
+				d->sym);
+			return -EACCES;
+		}
+		if (ptr->type == CONST_MAP || ptr->type == PTR_MAP_VALUE_OR_NULL ||
+		    ptr->type == PTR_PACKET_END || ptr->type == PTR_FUNC) {
+			VERBOSE(w, "R%d pointer arithmetic on %s prohibited\n", x->dst_reg,
+				rtype_name[ptr->type]);
+			return -EACCES;
+		}
+		struct reg res = *ptr;
+		if (is_const(sc)) {
+			s64 delta = op == BPF_SUB ? -(s64)sc->umin : (s64)sc->umin;
+			s64 no = (s64)res.off + delta;
+			if (no < -(1 << 29) || no > (1 << 29)) {
+				VERBOSE(w, "R%d pointer offset %lld is not allowed\n", x->dst_reg,
+					(long long)no);
+				return -EACCES;
+			}
+			res.off = (s32)no;
+		} else {
+			if (op == BPF_SUB || ptr->type == PTR_CTX || ptr->type == PTR_STACK ||
+			    ptr->type == PTR_MEM_RO) {
+				VERBOSE(w, "R%d variable %s access prohibited\n", x->dst_reg,
+					rtype_name[ptr->type]);
+				return -EACCES;
+			}
+			/* Unbounded offsets cannot be checked: the kernel refuses them too. */
+			if (sc->umax > (1ull << 29)) {
+				VERBOSE(w, "R%d unbounded memory access, make sure to bounds check any such access\n",
+					x->dst_reg);
+				return -EACCES;
+			}
+			res.umin += sc->umin;
+			res.umax += sc->umax;
+		}
+		*dr = res;
+		return 0;
+	}
+	scalar_alu(dr, &src, op, alu64);
+	return 0;
+}
+
+/* Refine registers on the taken (@taken) or fall-through side of a compare. */
+static void refine_scalar(struct reg *r, u8 op, u64 k, bool taken, bool jmp32)
+{
+	if (r->type != SCALAR || jmp32)
+		return;
+	/* Normalise to the condition that holds on this side. */
+	if (!taken) {
+		switch (op) {
+		case BPF_JEQ: op = BPF_JNE; break;
+		case BPF_JNE: op = BPF_JEQ; break;
+		case BPF_JGT: op = BPF_JLE; break;
+		case BPF_JGE: op = BPF_JLT; break;
+		case BPF_JLT: op = BPF_JGE; break;
+		case BPF_JLE: op = BPF_JGT; break;
+		case BPF_JSGT: op = BPF_JSLE; break;
+		case BPF_JSGE: op = BPF_JSLT; break;
+		case BPF_JSLT: op = BPF_JSGE; break;
+		case BPF_JSLE: op = BPF_JSGT; break;
+		default: return;
+		}
+	}
+	switch (op) {
+	case BPF_JEQ:
+		mark_const(r, k);
+		return;
+	case BPF_JGT: if (k + 1 > r->umin) r->umin = k + 1; break;
+	case BPF_JGE: if (k > r->umin) r->umin = k; break;
+	case BPF_JLT: if (k == 0) return; if (k - 1 < r->umax) r->umax = k - 1; break;
+	case BPF_JLE: if (k < r->umax) r->umax = k; break;
+	case BPF_JSGT: if ((s64)k + 1 > r->smin) r->smin = (s64)k + 1; break;
+	case BPF_JSGE: if ((s64)k > r->smin) r->smin = (s64)k; break;
+	case BPF_JSLT: if ((s64)k - 1 < r->smax) r->smax = (s64)k - 1; break;
+	case BPF_JSLE: if ((s64)k < r->smax) r->smax = (s64)k; break;
+	default: return;
+	}
+	sync_bounds(r);
+}
+
+/* Does the compare have a known outcome? 1 taken, 0 not taken, -1 unknown. */
+static int branch_known(const struct reg *a, const struct reg *b, u8 op, bool jmp32)
+{
+	if (a->type == PTR_MAP_VALUE_OR_NULL || a->type == SCALAR) {
+		/* pointer vs 0: only NULL checks are decided by refinement, not here */
+	}
+	if (!is_const(a) || !is_const(b)) {
+		/* A non-NULL pointer compared with 0. */
+		if ((a->type == PTR_MAP_VALUE || a->type == PTR_STACK || a->type == PTR_CTX) &&
+		    is_const(b) && b->umin == 0 && !jmp32) {
+			if (op == BPF_JEQ)
+				return 0;
+			if (op == BPF_JNE)
+				return 1;
+		}
+		return -1;
+	}
+	u64 x = a->umin, y = b->umin;
+	if (jmp32)
+		x = (u32)x, y = (u32)y;
+	s64 sx = jmp32 ? (s32)x : (s64)x, sy = jmp32 ? (s32)y : (s64)y;
+	switch (op) {
+	case BPF_JEQ: return x == y;
+	case BPF_JNE: return x != y;
+	case BPF_JGT: return x > y;
+	case BPF_JGE: return x >= y;
+	case BPF_JLT: return x < y;
+	case BPF_JLE: return x <= y;
+	case BPF_JSET: return (x & y) != 0;
+	case BPF_JSGT: return sx > sy;
+	case BPF_JSGE: return sx >= sy;
+	case BPF_JSLT: return sx < sy;
+	case BPF_JSLE: return sx <= sy;
+	}
+	return -1;
+}
+
+/* NULL check of a lookup result: every copy (same id) becomes a value or 0. */
+static void mark_null(struct vstate *st, u32 id, bool is_null)
+{
+	for (int f = 0; f <= st->cur; f++) {
+		for (int r = 0; r < 11; r++) {
+			struct reg *x = &st->f[f].regs[r];
+			if (x->type == PTR_MAP_VALUE_OR_NULL && x->id == id) {
+				if (is_null)
+					mark_const(x, 0);
+				else
+					x->type = PTR_MAP_VALUE;
+			}
+		}
+		for (int s = 0; s < SLOTS; s++) {
+			struct reg *x = &st->f[f].spill[s];
+			if (x->type == PTR_MAP_VALUE_OR_NULL && x->id == id) {
+				if (is_null)
+					mark_const(x, 0);
+				else
+					x->type = PTR_MAP_VALUE;
+			}
+		}
+	}
+}
+
+/*
+ * A packet pointer compared with its end: on the safe side the packet is
+ * known to hold @bytes bytes from its start, for every pointer of that kind
+ * (ranges are absolute, from data or data_meta).
+ */
+static void mark_pkt_range(struct vstate *st, u8 type, s64 bytes)
+{
+	if (bytes <= 0)
+		return;
+	for (int f = 0; f <= st->cur; f++) {
+		for (int r = 0; r < 11; r++) {
+			struct reg *x = &st->f[f].regs[r];
+			if (x->type == type && (u64)bytes > x->range)
+				x->range = (u32)bytes;
+		}
+		for (int s = 0; s < SLOTS; s++) {
+			struct reg *x = &st->f[f].spill[s];
+			if (x->type == type && (u64)bytes > x->range)
+				x->range = (u32)bytes;
+		}
+	}
+}
+
+static void refine_branch(struct vstate *st, const struct bpf_insn *x, bool taken)
+{
+	struct reg *regs = st->f[st->cur].regs;
+	u8 op = BPF_OP(x->code);
+	bool jmp32 = BPF_CLASS(x->code) == BPF_JMP32;
+	struct reg *a = &regs[x->dst_reg];
+	if (BPF_SRC(x->code) == BPF_K) {
+		if (a->type == PTR_MAP_VALUE_OR_NULL && x->imm == 0 && !jmp32 &&
+		    (op == BPF_JEQ || op == BPF_JNE))
+			mark_null(st, a->id, (op == BPF_JEQ) == taken);
+		else
+			refine_scalar(a, op, (u64)(s64)x->imm, taken, jmp32);
+		return;
+	}
+	struct reg *b = &regs[x->src_reg];
+	/* Which side proves pkt + off <= pkt_end (meta + off <= data)? */
+	const struct reg *pkt = NULL;
+	bool safe = false;
+	if (a->type == PTR_PACKET && b->type == PTR_PACKET_END) {
+		pkt = a;
+		safe = ((op == BPF_JGT || op == BPF_JGE) && !taken) ||
+		       ((op == BPF_JLE || op == BPF_JLT) && taken);
+	} else if (a->type == PTR_PACKET_END && b->type == PTR_PACKET) {
+		pkt = b;
+		safe = ((op == BPF_JLT || op == BPF_JLE) && !taken) ||
+		       ((op == BPF_JGE || op == BPF_JGT) && taken);
+	} else if (a->type == PTR_PACKET_META && b->type == PTR_PACKET) {
+		pkt = a;
+		safe = ((op == BPF_JGT || op == BPF_JGE) && !taken) ||
+		       ((op == BPF_JLE || op == BPF_JLT) && taken);
+	} else if (a->type == PTR_PACKET && b->type == PTR_PACKET_META) {
+		pkt = b;
+		safe = ((op == BPF_JLT || op == BPF_JLE) && !taken) ||
+		       ((op == BPF_JGE || op == BPF_JGT) && taken);
+	}
+	if (pkt && !jmp32) {
+		if (safe)
+			mark_pkt_range(st, pkt->type, (s64)pkt->off + (s64)pkt->umin);
+		return;
+	}
+	if (is_const(b))
+		refine_scalar(a, op, b->umin, taken, jmp32);
+}
+
+static int walk(struct walker *w, struct vstate *st, u32 i);
+
+/* The key a stack pointer points to, when its bytes are known (zeros or a spilled constant). */
+static bool const_key(const struct vstate *st, const struct reg *r, const struct ub_map *map,
+		      u64 *key)
+{
+	if (r->type != PTR_STACK || !ptr_fixed(r) || map->key_size > 8)
+		return false;
+	const struct frame *f = &st->f[r->frame];
+	s64 o = (s64)r->off;
+	if (o < -UB_STACK_SIZE || o + map->key_size > 0)
+		return false;
+	u32 idx = (u32)(o + UB_STACK_SIZE);
+	bool zeros = true;
+	for (u32 b = 0; b < map->key_size; b++)
+		zeros &= f->slot_type[idx + b] == SLOT_ZERO;
+	if (zeros) {
+		*key = 0;
+		return true;
+	}
+	if (!(idx & 7) && f->slot_type[idx] == SLOT_SPILL && is_const(&f->spill[idx / 8])) {
+		u64 v = f->spill[idx / 8].umin;
+		*key = map->key_size == 8 ? v : v & ((1ull << (8 * map->key_size)) - 1);
+		return true;
+	}
+	return false;
+}
+
+/* @size bytes at a stack pointer passed to a helper: inside the frame, or EINVAL. */
+static int helper_stack(struct walker *w, struct vstate *st, const struct reg *r, int regno,
+			u64 size)
+{
+	s64 o = (s64)r->off;
+	if (!ptr_fixed(r) || o < -UB_STACK_SIZE || o + (s64)size > 0) {
+		VERBOSE(w, "invalid read from stack R%d off=%lld size=%llu\n", regno, (long long)o,
+			(unsigned long long)size);
+		return -EINVAL;
+	}
+	struct frame *f = &st->f[r->frame];
+	if ((u32)-o > f->depth)
+		f->depth = (u32)-o;
+	if ((u32)-o > w->func_stack[f->entry])
+		w->func_stack[f->entry] = (u32)-o;
+	return 0;
+}
+
+/* Check a helper's arguments against what it takes; set r0. */
+static int do_helper(struct walker *w, struct vstate *st, u32 i, const struct bpf_insn *x)
+{
+	const struct ub_helper *h = ub_helper_get((u32)x->imm);
+	struct reg *regs = st->f[st->cur].regs;
+	struct reg key_reg = regs[2];
+	struct ub_map *map = NULL;
+	int err;
+	for (int a = 0; a < 5 && h->args[a] != A_NONE; a++) {
+		int rn = a + 1;
+		struct reg *r = &regs[rn];
+		if ((err = reg_read(w, st, i, rn)))
+			return err;
+		switch (h->args[a]) {
+		case A_MAP:
+			if (r->type != CONST_MAP)
+				goto bad_type;
+			map = r->map;
+			break;
+		case A_KEY:
+		case A_VALUE: {
+			u32 sz = h->args[a] == A_KEY ? map->key_size : map->value_size;
+			if (r->type != PTR_STACK && r->type != PTR_MAP_VALUE && r->type != PTR_PACKET &&
+			    r->type != PTR_MEM_RO)
+				goto bad_type;
+			/* The helper reads sz bytes there: every one must be readable. */
+			if (r->type != PTR_STACK && (err = check_mem(w, st, i, rn, 0, 1, false, -1, NULL)))
+				return err;
+			if (r->type == PTR_STACK) {
+				if ((err = helper_stack(w, st, r, rn, sz)))
+					return err;
+			} else if (sz && (err = check_mem(w, st, i, rn, (s32)sz - 1, 1, false, -1, NULL))) {
+				return err;
+			}
+			break;
+		}
+		case A_MEM: {
+			struct reg *sz = &regs[rn + 1];
+			if (sz->type != SCALAR || sz->umax > 0xffff || sz->umax == 0) {
+				VERBOSE(w, "R%d unbounded memory access, use 'var &= const' or 'if (var < const)'\n",
+					rn + 1);
+				return -EACCES;
+			}
+			if (r->type == PTR_STACK) {
+				if ((err = helper_stack(w, st, r, rn, sz->umax)))
+					return err;
+			} else {
+				if ((err = check_mem(w, st, i, rn, 0, 1, false, -1, NULL)) ||
+				    (err = check_mem(w, st, i, rn, (s32)sz->umax - 1, 1, false, -1, NULL)))
+					return err;
+			}
+			break;
+		}
+		case A_SIZE:
+			break;
+		case A_CTX:
+			if (r->type != PTR_CTX || r->off || !ptr_fixed(r))
+				goto bad_type;
+			break;
+		case A_FUNC:
+			if (r->type != PTR_FUNC)
+				goto bad_type;
+			break;
+		case A_STACK_OR_NULL:
+			if (r->type != PTR_STACK && !(is_const(r) && r->umin == 0))
+				goto bad_type;
+			break;
+		case A_LOCK:
+			if (r->type != PTR_MAP_VALUE)
+				goto bad_type;
+			if (r->map->spin_lock_off < 0 ||
+			    r->off + (s64)r->umin != r->map->spin_lock_off || !ptr_fixed(r)) {
+				VERBOSE(w, "R%d doesn't point to a bpf_spin_lock\n", rn);
+				return -EINVAL;
+			}
+			break;
+		case A_ANY:
+		case A_NONE:
+			break;
+		}
+		continue;
+bad_type:
+		log_insn(w, i);
+		VERBOSE(w, "R%d type=%s expected=%s\n", rn, rtype_name[r->type],
+			h->args[a] == A_MAP ? "map_ptr" : h->args[a] == A_CTX ? "ctx"
+			: h->args[a] == A_FUNC ? "func" : h->args[a] == A_LOCK ? "map_value"
+			: "fp, pkt, map_value");
+		return -EACCES;
+	}
+	/* A callback runs in a frame of its own with the arguments it will get. */
+	if (x->imm == BPF_FUNC_for_each_map_elem) {
+		if (st->cur + 1 >= NFRAMES) {
+			VERBOSE(w, "the call stack of %d frames is too deep !\n", st->cur + 2);
+			return -E2BIG;
+		}
+		struct vstate *cb = malloc(sizeof(*cb));
+		if (!cb)
+			return -ENOMEM;
+		*cb = *st;
+		int nf = ++cb->cur;
+		struct frame *f = &cb->f[nf];
+		memset(f, 0, sizeof(*f));
+		f->entry = regs[2].func;
+		f->ret_insn = UINT32_MAX; /* returns to the helper */
+		f->regs[1] = (struct reg){.type = CONST_MAP, .map = map};
+		f->regs[2] = (struct reg){.type = PTR_MEM_RO, .mem_size = map->key_size};
+		f->regs[3] = (struct reg){.type = PTR_MAP_VALUE, .map = map};
+		f->regs[4] = regs[3];
+		mark_const(&f->regs[5], 0);
+		f->regs[10] = (struct reg){.type = PTR_STACK, .frame = (u8)nf};
+		err = walk(w, cb, f->entry);
+		free(cb);
+		if (err)
+			return err;
+	}
+	/* Packet-moving helpers invalidate every packet pointer. */
+	if (x->imm == BPF_FUNC_xdp_adjust_head || x->imm == BPF_FUNC_xdp_adjust_tail ||
+	    x->imm == BPF_FUNC_xdp_adjust_meta)
+		for (int f = 0; f <= st->cur; f++)
+			for (int r = 0; r < 11; r++)
+				if (st->f[f].regs[r].type >= PTR_PACKET &&
+				    st->f[f].regs[r].type <= PTR_PACKET_META)
+					mark_unknown(&st->f[f].regs[r]);
+	for (int r = 1; r <= 5; r++)
+		regs[r].type = NOT_INIT;
+	if (h->ret == RET_VALUE_OR_NULL) {
+		regs[0] = (struct reg){.type = PTR_MAP_VALUE_OR_NULL, .map = map, .id = ++st->next_id};
+		/* An array lookup with a constant key in range cannot fail. */
+		u64 key;
+		if (x->imm == BPF_FUNC_map_lookup_elem && const_key(st, &key_reg, map, &key) &&
+		    (map->map_type == BPF_MAP_TYPE_ARRAY || map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY) &&
+		    key < map->max_entries)
+			regs[0].type = PTR_MAP_VALUE;
+	}
+	else
+		mark_unknown(&regs[0]);
+	return 0;
+}
+
+/* Walk from insn @i in state @st (owned by the caller) until every path exits. */
+static int walk(struct walker *w, struct vstate *st, u32 i)
+{
+	const struct bpf_insn *in = w->env->insns;
+	int err;
+	for (;;) {
+		if (++w->env->processed > UB_MAX_INSNS) {
+			VERBOSE(w, "BPF program is too large. Processed %u insn\n", w->env->processed);
+			return -E2BIG;
+		}
+		const struct bpf_insn *x = &in[i];
+		const struct ub_insn_desc *d = &ub_insn_descs[w->ops[i]];
+		struct reg *regs = st->f[st->cur].regs;
+		if (w->env->log && (w->env->log->level & 2))
+			log_insn(w, i);
+		int size = BPF_SIZE(x->code) == BPF_DW	 ? 8
+			   : BPF_SIZE(x->code) == BPF_W ? 4
+			   : BPF_SIZE(x->code) == BPF_H ? 2
+							: 1;
+		switch (d->fmt) {
+		case F_ALU_K:
+		case F_ALU_X:
+		case F_NEG:
+		case F_END:
+		case F_MOVSX:
+			if ((err = do_alu(w, st, i, x, d)))
+				goto out_err;
+			break;
+		case F_LDDW: {
+			struct reg *dr = &regs[x->dst_reg];
+			struct ub_map *m = w->env->maps[i];
+			if (x->src_reg == BPF_PSEUDO_MAP_FD)
+				*dr = (struct reg){.type = CONST_MAP, .map = m};
+			else if (x->src_reg == BPF_PSEUDO_MAP_VALUE)
+				*dr = (struct reg){.type = PTR_MAP_VALUE, .map = m,
+						   .off = (s32)(u32)in[i + 1].imm};
+			else if (x->src_reg == BPF_PSEUDO_FUNC)
+				*dr = (struct reg){.type = PTR_FUNC,
+						   .func = (u32)((s64)i + 1 + x->imm)};
+			else
+				mark_const(dr, (u32)x->imm | (u64)(u32)in[i + 1].imm << 32);
+			i += 2;
+			continue;
+		}
+		case F_LDX:
+		case F_LDXSX: {
+			if ((err = reg_read(w, st, i, x->src_reg)))
+				goto out_err;
+			struct reg res;
+			if ((err = check_mem(w, st, i, x->src_reg, x->off, size, false, -1, &res)))
+				goto out_err;
+			if (d->fmt == F_LDXSX)
+				mark_unknown(&res);
+			regs[x->dst_reg] = res;
+			break;
+		}
+		case F_ST:
+			if ((err = reg_read(w, st, i, x->dst_reg)) ||
+			    (err = check_mem(w, st, i, x->dst_reg, x->off, size, true,
+					     x->imm == 0 ? -2 : -1, NULL)))
+				goto out_err;
+			break;
+		case F_STX:
+			if ((err = reg_read(w, st, i, x->dst_reg)) ||
+			    (err = reg_read(w, st, i, x->src_reg)))
+				goto out_err;
+			/* Privileged programs may store pointers anywhere they may write. */
+			if ((err = check_mem(w, st, i, x->dst_reg, x->off, size, true,
+					     size == 8 ? x->src_reg : -1, NULL)))
+				goto out_err;
+			break;
+		case F_ATOMIC:
+			if ((err = reg_read(w, st, i, x->dst_reg)) ||
+			    (err = reg_read(w, st, i, x->src_reg)))
+				goto out_err;
+			if (x->imm == BPF_CMPXCHG && (err = reg_read(w, st, i, 0)))
+				goto out_err;
+			if (regs[x->dst_reg].type == PTR_CTX || regs[x->dst_reg].type == PTR_PACKET) {
+				log_insn(w, i);
+				VERBOSE(w, "BPF_ATOMIC stores into R%d %s is not allowed\n", x->dst_reg,
+					rtype_name[regs[x->dst_reg].type]);
+				err = -EACCES;
+				goto out_err;
+			}
+			if (is_ptr(&regs[x->src_reg])) {
+				log_insn(w, i);
+				VERBOSE(w, "R%d leaks addr into mem\n", x->src_reg);
+				err = -EACCES;
+				goto out_err;
+			}
+			if ((err = check_mem(w, st, i, x->dst_reg, x->off, size, false, -1, NULL)) ||
+			    (err = check_mem(w, st, i, x->dst_reg, x->off, size, true, -1, NULL)))
+				goto out_err;
+			if (x->imm == BPF_CMPXCHG)
+				mark_unknown(&regs[0]);
+			else if (x->imm & BPF_FETCH)
+				mark_unknown(&regs[x->src_reg]);
+			break;
+		case F_LDABS:
+		case F_LDIND:
+			if ((err = reg_read(w, st, i, 6)))
+				goto out_err;
+			if (regs[6].type != PTR_CTX) {
+				log_insn(w, i);
+				VERBOSE(w, "at the time of BPF_LD_ABS|IND R6 != pointer to skb\n");
+				err = -EINVAL;
+				goto out_err;
+			}
+			if (d->fmt == F_LDIND && (err = reg_read(w, st, i, x->src_reg)))
+				goto out_err;
+			for (int r = 1; r <= 5; r++)
+				regs[r].type = NOT_INIT;
+			mark_unknown(&regs[0]);
+			break;
+		case F_CALL:
+			if (x->src_reg == BPF_PSEUDO_CALL) {
+				if (st->cur + 1 >= NFRAMES) {
+					log_insn(w, i);
+					VERBOSE(w, "the call stack of %d frames is too deep !\n", st->cur + 2);
+					err = -E2BIG;
+					goto out_err;
+				}
+				int nf = ++st->cur;
+				struct frame *f = &st->f[nf];
+				struct reg args[6];
+				memcpy(args, regs, sizeof(args));
+				memset(f, 0, sizeof(*f));
+				memcpy(f->regs + 1, args + 1, 5 * sizeof(struct reg));
+				f->regs[10] = (struct reg){.type = PTR_STACK, .frame = (u8)nf};
+				f->entry = (u32)((s64)i + 1 + x->imm);
+				f->ret_insn = i + 1;
+				i = f->entry;
+				continue;
+			}
+			if ((err = do_helper(w, st, i, x)))
+				goto out_err;
+			break;
+		case F_EXIT:
+			if ((err = reg_read(w, st, i, 0)))
+				goto out_err;
+			if (st->cur == 0) {
+				const struct reg *r0 = &regs[0];
+				/* cgroup programs answer 0 or 1. */
+				if (w->env->prog_type == BPF_PROG_TYPE_CGROUP_SOCK &&
+				    (r0->type != SCALAR || r0->umax > 1)) {
+					log_insn(w, i);
+					VERBOSE(w, "At program exit the register R0 has unknown scalar value should have been in [0, 1]\n");
+					err = -EINVAL;
+					goto out_err;
+				}
+				return 0;
+			}
+			{
+				struct frame *f = &st->f[st->cur];
+				struct reg r0 = f->regs[0];
+				if (r0.type == PTR_STACK && r0.frame == st->cur) {
+					VERBOSE(w, "cannot return stack pointer to the caller\n");
+					err = -EINVAL;
+					goto out_err;
+				}
+				u32 ret = f->ret_insn;
+				if (ret == UINT32_MAX) {
+					/* A callback returns a number to its helper. */
+					if (r0.type != SCALAR) {
+						VERBOSE(w, "At callback return the register R0 is not a known value (%s)\n",
+							rtype_name[r0.type]);
+						err = -EACCES;
+						goto out_err;
+					}
+					return 0;
+				}
+				st->cur--;
+				struct reg *cr = st->f[st->cur].regs;
+				cr[0] = r0;
+				for (int r = 1; r <= 5; r++)
+					cr[r].type = NOT_INIT;
+				i = ret;
+				continue;
+			}
+		case F_JA:
+			i = (u32)((s64)i + 1 + x->off);
+			continue;
+		case F_JA32:
+			i = (u32)((s64)i + 1 + x->imm);
+			continue;
+		case F_JMP_K:
+		case F_JMP_X: {
+			if ((err = reg_read(w, st, i, x->dst_reg)))
+				goto out_err;
+			struct reg b;
+			if (d->fmt == F_JMP_X) {
+				if ((err = reg_read(w, st, i, x->src_reg)))
+					goto out_err;
+				b = regs[x->src_reg];
+			} else {
+				mark_const(&b, (u64)(s64)x->imm);
+			}
+			u8 op = BPF_OP(x->code);
+			bool jmp32 = BPF_CLASS(x->code) == BPF_JMP32;
+			const struct reg *a = &regs[x->dst_reg];
+			/* Comparing pointers of different kinds leaks nothing but means nothing. */
+			int known = branch_known(a, &b, op, jmp32);
+			u32 target = (u32)((s64)i + 1 + x->off);
+			if (known == 1) {
+				i = target;
+				continue;
+			}
+			if (known == 0)
+				break;
+			struct vstate *other = malloc(sizeof(*other));
+			if (!other) {
+				err = -ENOMEM;
+				goto out_err;
+			}
+			*other = *st;
+			refine_branch(other, x, true);
+			err = walk(w, other, target);
+			free(other);
+			if (err)
+				return err;
+			refine_branch(st, x, false);
+			break;
+		}
+		}
+		i++;
+	}
+out_err:
+	return err;
+}
+
+int ub_verify_walk(struct ub_verify_env *env, const int *ops, u32 *func_stack, u32 *max_ctx_off)
+{
+	struct walker w = {.env = env, .ops = ops, .func_stack = func_stack};
+	struct vstate *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->f[0].regs[1] = (struct reg){.type = PTR_CTX};
+	st->f[0].regs[10] = (struct reg){.type = PTR_STACK, .frame = 0};
+	int err = walk(&w, st, 0);
+	free(st);
+	*max_ctx_off = w.max_ctx_off;
+	return err;
+}
