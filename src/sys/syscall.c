@@ -248,9 +248,10 @@ long sys_map_create(union ub_attr *attr, void *uattr)
 		btf = ub_obj_from_fd((int)attr->btf_fd, UB_OBJ_BTF, &mode, &err);
 		if (!btf)
 			return err;
-		err = ub_btf_map_check(btf, attr->map_type, attr->key_size, attr->value_size,
-				       attr->max_entries, attr->btf_key_type_id,
-				       attr->btf_value_type_id, &c.spin_lock_off);
+		err = ub_btf_map_check_flags(btf, attr->map_type, attr->map_flags, attr->key_size,
+					     attr->value_size, attr->max_entries,
+					     attr->btf_key_type_id, attr->btf_value_type_id,
+					     &c.spin_lock_off);
 		if (err)
 			return err;
 		c.btf_id = ub_btf_id(btf);
@@ -364,9 +365,6 @@ long sys_map_lookup_and_delete_elem(union ub_attr *attr, void *uattr)
 		return err;
 	if (!(perms & UB_MODE_READ) || !(perms & UB_MODE_WRITE))
 		return -EPERM;
-	/* Only families that implement it take flags at all. */
-	if (attr->flags && !map->ops->sys_lookup_and_delete)
-		return -EINVAL;
 	if ((attr->flags & BPF_F_LOCK) && map->spin_lock_off < 0)
 		return -EINVAL;
 	if (!attr->key)
@@ -648,7 +646,8 @@ static long get_fd_by_id(u32 kind, union ub_attr *attr, bool takes_flags)
 	/* A token fd without BPF_F_TOKEN_FD (itself refused above: no tokens here). */
 	if (attr->fd_by_id_token_fd)
 		return -EINVAL;
-	int accmode = ub_file_flags(attr->open_flags);
+	/* BTF fds are read-only, whatever the flags (the kernel opens them O_RDONLY). */
+	int accmode = kind == UB_OBJ_BTF ? 00 : ub_file_flags(attr->open_flags);
 	if (accmode < 0)
 		return accmode;
 	return ub_obj_open_by_id(kind, attr->map_id, accmode);
