@@ -26,3 +26,13 @@ TEST_EXTRA += $(BUILD)/bpf/pkt_counter.bpf.o $(BUILD)/testbin/pkt_counter \
 
 # The data-driven VM test includes the test assembler.
 $(BUILD)/tests/unit/vm_data: tests/vm/asm.h
+
+# `make BUILD=... bench-vm`: the program runtime beside the kernel (bench/vm.c).
+$(BUILD)/bench/vm-bench: bench/vm.c $(BUILD)/libuserbpf.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -o $@ $< \
+		$(BUILD)/libuserbpf.a $(LDSAN) $(LDLIBS)
+
+.PHONY: bench-vm
+bench-vm: $(BUILD)/bench/vm-bench
+	$(BUILD)/bench/vm-bench

@@ -166,6 +166,7 @@ enum ub_op {
 #undef UB_INSN_ENUM
 	OP_CALL_HELPER,	/* helper call resolved to a function (CALL with src 0) */
 	OP_CALL_LOCAL,	/* bpf-to-bpf call, target resolved (CALL with src 1) */
+	OP_ARRAY_LOOKUP,/* map_lookup_elem inlined for an ARRAY map (the verifier proved r1) */
 	OP_TAIL,	/* the second slot of lddw: never executed */
 	OP_NR,
 };

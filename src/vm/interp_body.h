@@ -45,6 +45,7 @@ int UB_EXEC_NAME(struct ub_run *run, u32 start, const u64 args[5], u64 *ret)
 #undef UB_INSN_LABEL
 		[OP_CALL_HELPER] = &&L_CALL_HELPER,
 		[OP_CALL_LOCAL] = &&L_CALL_LOCAL,
+		[OP_ARRAY_LOOKUP] = &&L_ARRAY_LOOKUP,
 		[OP_TAIL] = &&L_TAIL,
 	};
 #endif
@@ -171,6 +172,16 @@ top: __attribute__((unused));
 		if (unlikely(run->fault))
 			goto out;
 		vmnext();
+	vmcase(ARRAY_LOOKUP) {
+		/* bpf_map_lookup_elem on an ARRAY map, as the kernel's verifier inlines it. */
+		const struct ub_map *m = (const struct ub_map *)(uintptr_t)r[1];
+		if (unlikely(!ub_run_mem_ok(run, r[2], 4, false)))
+			goto fault;
+		u32 k;
+		__builtin_memcpy(&k, (const void *)(uintptr_t)r[2], 4);
+		r[0] = likely(k < m->max_entries) ? (u64)(uintptr_t)(m->data + (u64)k * m->elem_size) : 0;
+		vmnext();
+	}
 	vmcase(CALL_LOCAL)
 		if (unlikely(fdepth + 1 >= UB_MAX_CALL_FRAMES))
 			goto fault;

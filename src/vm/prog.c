@@ -261,6 +261,7 @@ struct load_ctx {
 	u32 stack_depth;
 	u32 processed;
 	u64 load_time;
+	u8 tag[8];
 };
 
 static int prog_init(struct ub_obj *obj, void *arg)
@@ -280,7 +281,7 @@ static int prog_init(struct ub_obj *obj, void *arg)
 	h->func_info_cnt = a->func_info_cnt;
 	h->line_info_cnt = a->line_info_cnt;
 	memcpy(h->name, a->prog_name, strnlen(a->prog_name, sizeof(h->name)));
-	prog_tag(c->insns, a->insn_cnt, h->tag);
+	memcpy(h->tag, c->tag, sizeof(h->tag));
 	h->nr_map_ids = c->nr_used;
 	for (u32 i = 0; i < c->nr_used; i++)
 		h->map_ids[i] = c->used[i]->obj.id;
@@ -522,13 +523,22 @@ long ub_sys_prog_load(union ub_attr *attr, void *uattr)
 		.insns = c.insns,
 		.cnt = attr->insn_cnt,
 		.maps = insn_maps,
+		.inline_lookup = calloc(attr->insn_cnt, 1),
 	};
 	ub_vm_logf(&log, "0: R1=ctx() R10=fp0\n");
-	err = ub_verify(&env);
+	err = env.inline_lookup ? ub_verify(&env) : -ENOMEM;
 	ub_vm_logf(&log, "processed %u insns (limit %u) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n",
 		env.processed, UB_MAX_INSNS);
-	if (err)
+	if (err) {
+		free(env.inline_lookup);
 		goto out;
+	}
+	/* The tag is over what the loader sent; the inline markers come after. */
+	prog_tag(c.insns, attr->insn_cnt, c.tag);
+	for (u32 i = 0; i < attr->insn_cnt; i++)
+		if (env.inline_lookup[i] == 1)
+			c.insns[i].off = UB_CALL_INLINE_ARRAY;
+	free(env.inline_lookup);
 	c.stack_depth = env.stack_depth;
 	c.processed = env.processed;
 	c.load_time = boottime_ns();

@@ -19,6 +19,12 @@ static int decode_at(const struct bpf_insn *insns, u32 cnt, u32 i, struct ub_xin
 		snprintf(err, errlen, "invalid bpf_ld_imm64 insn");
 		return -EINVAL;
 	}
+	/* A lookup the verifier proved to be in an ARRAY map: inline. */
+	if (prog && in->code == (BPF_JMP | BPF_CALL) && in->src_reg == 0 &&
+	    in->imm == BPF_FUNC_map_lookup_elem && in->off == UB_CALL_INLINE_ARRAY) {
+		x[i] = (struct ub_xinsn){.op = OP_ARRAY_LOOKUP};
+		return 1;
+	}
 	op = ub_insn_decode(in);
 	if (op < 0) {
 		snprintf(err, errlen, "unknown opcode %02x", in->code);
@@ -133,6 +139,8 @@ static int check_targets(const struct bpf_insn *insns, u32 cnt, const struct ub_
 		if (op == OP_TAIL)
 			continue;
 		const struct ub_insn_desc *d = op < OP_CALL_HELPER ? &ub_insn_descs[op] : NULL;
+		if (op == OP_ARRAY_LOOKUP)
+			continue;
 		bool jump = op == OP_CALL_LOCAL ||
 			    (d && (d->fmt == F_JA || d->fmt == F_JA32 || d->fmt == F_JMP_K ||
 				   d->fmt == F_JMP_X));

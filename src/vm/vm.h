@@ -40,6 +40,13 @@ struct ub_prog_hdr {
 	u32 map_ids[UB_MAX_USED_MAPS];
 };
 
+/*
+ * Marker the loader leaves in a verified program's translated insns: a
+ * map_lookup_elem call with this offset is one the verifier proved always
+ * looks up an ARRAY map; it runs inline (bounds check and address arithmetic).
+ */
+#define UB_CALL_INLINE_ARRAY 1
+
 struct ub_region {
 	uintptr_t lo, hi;
 	bool writable;
@@ -183,6 +190,7 @@ struct ub_verify_env {
 	u32 stack_depth;	/* out: deepest combined stack */
 	u32 processed;		/* out: insns processed */
 	u32 max_ctx_off;	/* out: syscall programs: context bytes used */
+	u8 *inline_lookup;	/* out, per insn: 1 = a lookup in an ARRAY map on every path */
 };
 
 /* Verify a relocated program (map forms hold map pointers in env->maps). 0 or -errno. */

@@ -847,6 +847,11 @@ bad_type:
 			: "fp, pkt, map_value");
 		return -EACCES;
 	}
+	/* Array lookups can run inline when every path gives this call an ARRAY map. */
+	if (x->imm == BPF_FUNC_map_lookup_elem && w->env->inline_lookup) {
+		u8 *il = &w->env->inline_lookup[i];
+		*il = map->map_type == BPF_MAP_TYPE_ARRAY && *il != 2 ? 1 : 2;
+	}
 	/* A callback runs in a frame of its own with the arguments it will get. */
 	if (x->imm == BPF_FUNC_for_each_map_elem) {
 		if (st->cur + 1 >= NFRAMES) {
