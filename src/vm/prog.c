@@ -411,30 +411,49 @@ static int check_attach_type(u32 type, u32 eat)
 	return 0;
 }
 
+/* Append what @f (an open_memstream) collected to the verifier log. */
+static void log_stream(struct ub_vm_log *log, FILE *f, char **text, size_t *len)
+{
+	fclose(f);
+	if (*text && *len)
+		ub_vm_logf(log, "%s", *text);
+	free(*text);
+}
+
+/*
+ * func_info and line_info against the program's BTF (check_btf_info): the
+ * BTF fd must be a BTF object; the records are checked by the BTF module.
+ */
 static int check_info_recs(const union ub_attr *a, struct ub_vm_log *log)
 {
-	/* func_info/line_info need the program's BTF; records are at least their known size. */
-	if ((a->func_info_cnt || a->line_info_cnt) && !a->prog_btf_fd) {
-		ub_vm_logf(log, "func_info/line_info need a BTF\n");
-		return -EINVAL;
+	if (!a->func_info_cnt && !a->line_info_cnt)
+		return 0;
+	int err = 0;
+	struct ub_btf *btf = ub_btf_from_fd((int)a->prog_btf_fd, &err);
+	if (!btf)
+		return err;
+	struct {
+		u64 ptr;
+		u32 rec_size, cnt;
+		int (*check)(const struct ub_btf *, const void *, u32, u32, u32, FILE *);
+	} kinds[2] = {
+		{a->func_info, a->func_info_rec_size, a->func_info_cnt, ub_btf_check_func_info},
+		{a->line_info, a->line_info_rec_size, a->line_info_cnt, ub_btf_check_line_info},
+	};
+	for (int k = 0; k < 2 && !err; k++) {
+		if (!kinds[k].cnt)
+			continue;
+		if (!kinds[k].ptr)
+			return -EFAULT; /* copying the records in faults */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		err = kinds[k].check(btf, u64_to_ptr(kinds[k].ptr), kinds[k].rec_size, kinds[k].cnt,
+				     a->insn_cnt, f);
+		if (f)
+			log_stream(log, f, &text, &len);
 	}
-	if (a->func_info_cnt && (a->func_info_rec_size < 8 || a->func_info_rec_size > 252 ||
-				 (a->func_info_rec_size & 3))) {
-		ub_vm_logf(log, "invalid func info rec size %u\n", a->func_info_rec_size);
-		return -EINVAL;
-	}
-	if (a->line_info_cnt && (a->line_info_rec_size < 16 || a->line_info_rec_size > 252 ||
-				 (a->line_info_rec_size & 3))) {
-		ub_vm_logf(log, "invalid line info rec size %u\n", a->line_info_rec_size);
-		return -EINVAL;
-	}
-	if (a->prog_btf_fd) {
-		u32 mode;
-		int err;
-		if (!ub_obj_from_fd((int)a->prog_btf_fd, UB_OBJ_BTF, &mode, &err))
-			return err;
-	}
-	return 0;
+	return err;
 }
 
 static u64 boottime_ns(void)
