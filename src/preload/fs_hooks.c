@@ -75,13 +75,12 @@ static int proc_self_fd(const char *path, const char *what)
 	return (int)fd;
 }
 
-/* The userbpf object behind @fd, or NULL. */
-static struct ub_obj *object_of(int fd)
+/* The userbpf object behind @fd and the fd's access mode, or NULL. */
+static struct ub_obj *object_of(int fd, u32 *mode)
 {
-	u32 mode;
 	if (!ub_fd_known(fd))
 		return NULL;
-	return ub_fd_get(fd, &mode);
+	return ub_fd_get(fd, mode);
 }
 
 static int raw_open(const char *path, int flags)
@@ -89,9 +88,16 @@ static int raw_open(const char *path, int flags)
 	return (int)ub_raw_syscall6(SYS_openat, AT_FDCWD, (long)path, flags, 0, 0, 0);
 }
 
-/* mnt_id from the real fdinfo of @fd (the backing file's mount). */
+/*
+ * mnt_id from the real fdinfo of @fd (the backing file's mount). Every
+ * object file is on the namespace's one mount: read it once per process.
+ */
 static long real_mnt_id(int fd)
 {
+	static long cached = -1;
+	long v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	if (v >= 0)
+		return v;
 	char path[64], buf[512];
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	int f = raw_open(path, O_RDONLY | O_CLOEXEC);
@@ -101,20 +107,21 @@ static long real_mnt_id(int fd)
 	ub_raw_close(f);
 	buf[n > 0 ? n : 0] = '\0';
 	char *m = strstr(buf, "mnt_id:");
-	return m ? strtol(m + 7, NULL, 10) : 0;
+	v = m ? strtol(m + 7, NULL, 10) : 0;
+	__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+	return v;
 }
 
 /* The kernel's /proc/<pid>/fdinfo text for the object fd @fd. */
-static int fdinfo_text(int fd, struct ub_obj *obj, char *buf, size_t sz)
+static int fdinfo_text(int fd, u32 mode, struct ub_obj *obj, char *buf, size_t sz)
 {
-	struct stat st;
-	int fl = (int)ub_raw_syscall6(SYS_fcntl, fd, F_GETFL, 0, 0, 0, 0);
 	int fdfl = (int)ub_raw_syscall6(SYS_fcntl, fd, F_GETFD, 0, 0, 0, 0);
-	if (fl < 0 || fdfl < 0 || fstat(fd, &st))
+	if (fdfl < 0)
 		return -1;
-	unsigned flags = (unsigned)(fl & O_ACCMODE) | ((fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
+	unsigned acc = mode == UB_MODE_RDWR ? O_RDWR : mode == UB_MODE_WRITE ? O_WRONLY : O_RDONLY;
+	unsigned flags = acc | ((fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
 	int n = snprintf(buf, sz, "pos:\t0\nflags:\t0%o\nmnt_id:\t%ld\nino:\t%lu\n", flags,
-			 real_mnt_id(fd), (unsigned long)st.st_ino);
+			 real_mnt_id(fd), (unsigned long)obj->ino);
 	if (obj->kind != UB_OBJ_MAP)
 		return n;
 	struct ub_map *map = obj_to_map(obj);
@@ -132,25 +139,39 @@ static int fdinfo_text(int fd, struct ub_obj *obj, char *buf, size_t sz)
 }
 
 /*
- * An open of /proc/self/fdinfo/N for an object fd: a memfd holding the
- * kernel's text, positioned at 0. -2 when @path is not that.
+ * The kernel's fdinfo text in @text if @path is /proc/self/fdinfo/N of an
+ * object fd: its length, -2 when @path is not that, -1 (errno set) when it
+ * is but cannot be opened with @flags.
  */
-static int fdinfo_open(const char *path, int flags)
+static int fdinfo_of(const char *path, int flags, char *text, size_t sz)
 {
 	int fd = proc_self_fd(path, "fdinfo");
 	if (fd < 0)
 		return -2;
-	struct ub_obj *obj = object_of(fd);
+	u32 mode;
+	struct ub_obj *obj = object_of(fd, &mode);
 	if (!obj)
 		return -2;
-	char text[1024];
-	int n = fdinfo_text(fd, obj, text, sizeof(text));
+	int n = fdinfo_text(fd, mode, obj, text, sz);
 	if (n < 0)
 		return -2;
 	if ((flags & O_ACCMODE) != O_RDONLY) {
 		errno = EACCES; /* proc's fdinfo files are read-only */
 		return -1;
 	}
+	return n;
+}
+
+/*
+ * An open of /proc/self/fdinfo/N for an object fd: a memfd holding the
+ * kernel's text, positioned at 0. -2 when @path is not that.
+ */
+static int fdinfo_open(const char *path, int flags)
+{
+	char text[1024];
+	int n = fdinfo_of(path, flags, text, sizeof(text));
+	if (n < 0)
+		return n;
 	long m = ub_raw_syscall6(SYS_memfd_create, (long)"fdinfo",
 				 (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0, 0, 0, 0, 0);
 	if (m < 0) {
@@ -246,13 +267,17 @@ UB_EXPORT FILE *fopen(const char *path, const char *mode)
 {
 	REAL(fopen);
 	RBUF;
-	int fd = fdinfo_open(path, fopen_flags(mode));
-	if (fd == -1)
+	char text[1024];
+	int n = fdinfo_of(path, fopen_flags(mode), text, sizeof(text));
+	if (n == -1)
 		return NULL;
-	if (fd >= 0) {
-		FILE *f = fdopen(fd, mode);
-		if (!f)
-			ub_raw_close(fd);
+	if (n >= 0) {
+		/* A stream over memory: no file, no system call. */
+		FILE *f = fmemopen(NULL, (size_t)n + 1, "w+");
+		if (f) {
+			fwrite(text, 1, (size_t)n, f);
+			rewind(f);
+		}
 		return f;
 	}
 	return real_fopen(R(path), mode);
@@ -271,7 +296,8 @@ static ssize_t fd_link(const char *path, char *buf, size_t sz)
 	int fd = proc_self_fd(path, "fd");
 	if (fd < 0)
 		return -2;
-	struct ub_obj *obj = object_of(fd);
+	u32 mode;
+	struct ub_obj *obj = object_of(fd, &mode);
 	if (!obj)
 		return -2;
 	char text[64];

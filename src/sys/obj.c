@@ -625,6 +625,10 @@ static void drop_refs(int dirfd, int fd, const char *name)
  */
 static bool obj_alive_or_collect(int dirfd, const char *name)
 {
+	struct stat pst;
+	/* Pinned or held by another object: alive, no need to look at locks. */
+	if (fstatat(dirfd, OBJPATH(name), &pst, 0) == 0 && pst.st_nlink > 1)
+		return true;
 	int fd = openat(dirfd, OBJPATH(name), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno != ENOENT; /* another user's private object still exists */
@@ -651,43 +655,54 @@ void ub_obj_try_collect(u32 kind, u32 id)
 	obj_alive_or_collect(AT_FDCWD, name);
 }
 
-int ub_obj_adopt_fd(int fd, u32 want_kind)
+/*
+ * Make the object file open as @fd a user fd of this process: take the
+ * holder's shared lock (waiting out a collector's brief exclusive one), check
+ * the file is a live object of @want_kind (0: any), attach it. @accmode is
+ * the fd's O_ACCMODE, or -1 to ask the fd.
+ */
+static int adopt(int fd, u32 want_kind, int accmode)
 {
 	struct stat st;
 	struct ub_obj_hdr h;
+	while (flock(fd, LOCK_SH))
+		if (errno != EINTR)
+			return -errno;
 	if (read_hdr(fd, &st, &h) || (want_kind && h.kind != want_kind))
 		return -EINVAL;
-	if (hold_fd(fd))
+	/* Unlinked by a collector before we held it: the object is gone. */
+	if (st.st_nlink == 0)
 		return -ENOENT;
 	struct ub_obj *obj = obj_attach(fd, &st, &h);
 	if (!obj)
 		return -EINVAL;
-	ub_fd_install(fd, obj, accmode_to_mode(fcntl(fd, F_GETFL)));
+	if (accmode < 0)
+		accmode = fcntl(fd, F_GETFL);
+	ub_fd_install(fd, obj, accmode_to_mode(accmode));
 	ub_obj_put(obj);
 	return fd;
 }
 
+int ub_obj_adopt_fd(int fd, u32 want_kind)
+{
+	return adopt(fd, want_kind, -1);
+}
+
 int ub_obj_open_by_id(u32 kind, u32 id, int accmode)
 {
-	int dirfd = AT_FDCWD, nserr = ub_ns_objs_dirfd();
 	char name[64];
+	int nserr = ub_ns_objs_dirfd();
 	if (nserr)
 		return nserr;
 	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
-	int fd = user_fd(dirfd, name, accmode);
-	if (fd == -EACCES)
-		return -EACCES;
+	int fd = openat(AT_FDCWD, OBJPATH(name), accmode | O_CLOEXEC);
 	if (fd < 0)
-		return -ENOENT;
-	/* A file nobody else holds is a dead object unless pinned. */
-	struct stat st;
-	if (fstat(fd, &st) || st.st_nlink == 0) {
-		close(fd);
-		return -ENOENT;
+		return errno == EACCES ? -EACCES : -ENOENT;
+	int r = adopt(fd, kind, accmode);
+	if (r < 0) {
+		ub_raw_close(fd);
+		return r == -EINVAL ? -ENOENT : r;
 	}
-	int r = ub_obj_adopt_fd(fd, kind);
-	if (r < 0)
-		close(fd);
 	return r;
 }
 

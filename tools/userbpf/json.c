@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct json_writer {
 	FILE *out;
@@ -196,9 +197,25 @@ void jsonw_int_field(struct json_writer *w, const char *name, int64_t v)
 
 void jsonw_hex_bytes(struct json_writer *w, const void *data, unsigned int n)
 {
+	static const char digits[] = "0123456789abcdef";
 	const unsigned char *p = data;
+	char buf[7 * 64];
 	jsonw_start_array(w);
-	for (unsigned int i = 0; i < n; i++)
-		jsonw_printf(w, "\"0x%02hhx\"", p[i]);
+	/* The elements as jsonw_printf() would write them, 64 at a time. */
+	for (unsigned int i = 0; i < n;) {
+		size_t o = 0;
+		for (unsigned int j = 0; j < 64 && i < n; j++, i++) {
+			if (i)
+				buf[o++] = ',';
+			memcpy(buf + o, "\"0x", 3);
+			buf[o + 3] = digits[p[i] >> 4];
+			buf[o + 4] = digits[p[i] & 15];
+			buf[o + 5] = '"';
+			o += 6;
+		}
+		fwrite(buf, 1, o, w->out);
+	}
+	if (n)
+		w->sep = ',';
 	jsonw_end_array(w);
 }

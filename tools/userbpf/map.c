@@ -128,27 +128,36 @@ static unsigned int value_buf_size(const struct bpf_map_info *info)
 	return ((info->value_size + 7) / 8 * 8) * (unsigned)libbpf_num_possible_cpus();
 }
 
-/* A field of /proc/self/fdinfo/@fd (memlock, frozen), as bpftool reads it. */
-static char *get_fdinfo(int fd, const char *key)
+/*
+ * The fields of /proc/self/fdinfo/@fd that show needs (memlock, frozen), read
+ * in one pass as bpftool reads them. Missing fields stay NULL / 0.
+ */
+struct fdinfo {
+	char memlock[32];
+	int frozen;
+};
+
+static void get_fdinfo(int fd, struct fdinfo *fi)
 {
-	char path[64], *line = NULL, *res = NULL;
-	size_t cap = 0, kl = strlen(key);
+	char path[64], line[256];
+	memset(fi, 0, sizeof(*fi));
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return NULL;
-	while (getline(&line, &cap, f) > 0) {
-		if (strncmp(line, key, kl) || line[kl] != ':')
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, ':');
+		if (!v)
 			continue;
-		char *v = line + kl + 1;
+		*v++ = '\0';
 		v += strspn(v, " \t");
 		v[strcspn(v, "\n")] = '\0';
-		res = strdup(v);
-		break;
+		if (!strcmp(line, "memlock"))
+			snprintf(fi->memlock, sizeof(fi->memlock), "%s", v);
+		else if (!strcmp(line, "frozen"))
+			fi->frozen = atoi(v);
 	}
-	free(line);
 	fclose(f);
-	return res;
 }
 
 /* Hex bytes as bpftool's fprint_hex(): "  " every 8, a new line every 16. */
@@ -190,9 +199,10 @@ static void print_hex(const void *p, unsigned int n)
 static void show_map(int fd, const struct bpf_map_info *info)
 {
 	const char *type = libbpf_bpf_map_type_str(info->type);
-	char *memlock = get_fdinfo(fd, "memlock");
-	char *frozen_s = get_fdinfo(fd, "frozen");
-	int frozen = frozen_s ? atoi(frozen_s) : 0;
+	struct fdinfo fi;
+	get_fdinfo(fd, &fi);
+	const char *memlock = fi.memlock[0] ? fi.memlock : NULL;
+	int frozen = fi.frozen;
 
 	if (json_output) {
 		jsonw_start_object(json_wtr);
@@ -234,8 +244,6 @@ static void show_map(int fd, const struct bpf_map_info *info)
 			printf("%sfrozen", info->btf_id ? "  " : "");
 		printf("\n");
 	}
-	free(memlock);
-	free(frozen_s);
 }
 
 static int do_show(int argc, char **argv)
