@@ -134,40 +134,14 @@ bool ub_prog_type_known(u32 type)
 	return false;
 }
 
-/* Take a flock-holding fd on @map's file, parked high, so the map outlives its fds. */
-static int hold_map(struct ub_map *map)
-{
-	char full[4300];
-	snprintf(full, sizeof(full), "%s/objs/%s-%u", ub_ns_root(), ub_obj_prefix(UB_OBJ_MAP),
-		 map->obj.id);
-	long r = ub_raw_syscall6(SYS_openat, AT_FDCWD, (long)full, O_RDONLY | O_CLOEXEC, 0, 0, 0);
-	if (r < 0)
-		return (int)r;
-	int fd = (int)r;
-	if (flock(fd, LOCK_SH | LOCK_NB)) {
-		ub_raw_close(fd);
-		return -ENOENT;
-	}
-	/* Out of the way of the numbers the kernel would hand out next. */
-	r = ub_raw_syscall6(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 10000, 0, 0, 0);
-	if (r >= 0) {
-		ub_raw_close(fd);
-		fd = (int)r;
-	}
-	return fd;
-}
-
 static void prog_release_maps(struct ub_prog *prog)
 {
-	for (u32 i = 0; i < prog->nr_maps; i++) {
-		if (prog->holders[i] >= 0)
-			ub_raw_close(prog->holders[i]);
+	for (u32 i = 0; i < prog->nr_maps; i++)
 		ub_obj_put(&prog->maps[i]->obj);
-	}
 	prog->nr_maps = 0;
 }
 
-/* Take a map into the process-local program (held, its values a run region). */
+/* Take a map into the process-local program (referenced, its values a run region). */
 static int prog_add_map(struct ub_prog *prog, struct ub_map *map)
 {
 	for (u32 i = 0; i < prog->nr_maps; i++)
@@ -178,7 +152,6 @@ static int prog_add_map(struct ub_prog *prog, struct ub_map *map)
 	u32 i = prog->nr_maps++;
 	ub_obj_get(&map->obj);
 	prog->maps[i] = map;
-	prog->holders[i] = hold_map(map);
 	/* Values programs may touch; read-only to programs with RDONLY_PROG. */
 	u64 len = map->obj.hdr->content_size;
 	prog->map_regions[i] = (struct ub_region){
@@ -569,7 +542,15 @@ long ub_sys_prog_load(union ub_attr *attr, void *uattr)
 		err = fd;
 		goto out;
 	}
-	/* This process's view: maps held, instructions decoded. */
+	/* The program keeps its maps alive, in every process, as long as it lives. */
+	for (u32 i = 0; i < c.nr_used; i++) {
+		err = ub_obj_hold(fd, UB_OBJ_MAP, c.used[i]->obj.id);
+		if (err) {
+			close(fd);
+			goto out;
+		}
+	}
+	/* This process's view: maps referenced, instructions decoded. */
 	struct ub_prog *prog = obj_to_prog(obj);
 	prog->len = attr->insn_cnt;
 	prog->creating = false;
@@ -695,6 +676,8 @@ long ub_sys_prog_bind_map(union ub_attr *attr, void *uattr)
 			h->map_ids[h->nr_map_ids++] = mo->id;
 	}
 	ub_spin_unlock(&h->map_lock);
+	if (!err)
+		err = ub_obj_hold((int)attr->prog_bind_map.prog_fd, UB_OBJ_MAP, mo->id);
 	if (!err) {
 		pthread_mutex_lock(&prog->lock);
 		err = prog_add_map(prog, obj_to_map(mo));

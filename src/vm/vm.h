@@ -63,7 +63,6 @@ struct ub_prog {
 	bool creating;			/* ub_sys_prog_load is still filling it in */
 	u32 nr_maps;
 	struct ub_map *maps[UB_MAX_USED_MAPS];
-	int holders[UB_MAX_USED_MAPS];	/* fds keeping the maps alive (flock) */
 	struct ub_region map_regions[UB_MAX_USED_MAPS];
 	pthread_mutex_t lock;
 };
