@@ -3,8 +3,9 @@
  * The fd table and object cache under threads: several threads create maps,
  * reopen them and each other's by id (MAP_GET_FD_BY_ID while the owner may be
  * closing), walk MAP_GET_NEXT_ID, dup and close, with fd numbers reused
- * between threads all the time. Every fd must reach the map it was opened for
- * (each map stores its own id in element 1). Also run under ThreadSanitizer.
+ * between threads all the time, while another process walks the ids and opens
+ * what it finds. Every fd must reach the map it was opened for (each map
+ * stores its own id in element 1). Also run under ThreadSanitizer.
  */
 #include "t.h"
 #include "userbpf.h"
@@ -14,6 +15,8 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define NTHREADS 4
@@ -137,10 +140,60 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Another process (forked before the threads start) walks the ids and opens
+ * every map it finds while the threads create and close theirs, until told
+ * to stop: each fd must reach the map of its id, or the map is gone (ENOENT).
+ * Exit status: 0, or 1 with the first inconsistency on stderr.
+ */
+static int walker(int stop_fd)
+{
+	struct thr t;
+	memset(&t, 0, sizeof(t));
+	int opened = 0;
+	for (int round = 0; round < 100000; round++) {
+		char c;
+		if (read(stop_fd, &c, 1) == 1)
+			break;
+		uint32_t cur = 0, nx;
+		while (next_id(cur, &nx) == 0) {
+			if (nx <= cur) {
+				fail(&t, "walker: get_next_id(%u) gave %u", cur, nx);
+				break;
+			}
+			cur = nx;
+			int o = fd_by_id(nx);
+			if (o < 0) {
+				if (errno != ENOENT)
+					fail(&t, "walker: get_fd_by_id(%u): %s", nx, strerror(errno));
+				continue;
+			}
+			check_is(&t, o, nx, "walker by id");
+			opened++;
+			close(o);
+		}
+	}
+	if (t.bad)
+		fprintf(stderr, "walker: %d inconsistencies, first: %s\n", t.bad, t.why);
+	fprintf(stderr, "walker process opened %d maps by id\n", opened);
+	return t.bad ? 1 : opened ? 0 : 2;
+}
+
 int main(void)
 {
 	pthread_barrier_t start;
 	struct thr t[NTHREADS];
+	int stop[2];
+
+	CHECK(pipe2(stop, O_NONBLOCK) == 0, "pipe");
+	fflush(NULL);
+	pid_t wpid = fork();
+	if (wpid == 0) {
+		close(stop[1]);
+		_exit(walker(stop[0]));
+	}
+	CHECK(wpid > 0, "fork: %s", strerror(errno));
+	close(stop[0]);
 	pthread_barrier_init(&start, NULL, NTHREADS);
 	for (int i = 0; i < NTHREADS; i++) {
 		memset(&t[i], 0, sizeof(t[i]));
@@ -156,6 +209,11 @@ int main(void)
 		opened += t[i].others_opened;
 	}
 	pthread_barrier_destroy(&start);
+	CHECK(write(stop[1], "s", 1) == 1, "stop the walker");
+	close(stop[1]);
+	int st = 0;
+	CHECK(wpid > 0 && waitpid(wpid, &st, 0) == wpid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "walker process status %#x (1: inconsistent fd, 2: opened nothing)", st);
 	fprintf(stderr, "other threads' maps opened by id: %d\n", opened);
 	CHECK(opened > 0, "the threads never reached each other's maps: the test proves little");
 
