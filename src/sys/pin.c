@@ -153,8 +153,9 @@ long ub_sys_obj_pin(union ub_attr *attr, void *uattr)
 	/* path_fd without BPF_F_PATH_FD is a mistake. */
 	if (!(attr->file_flags & BPF_F_PATH_FD) && attr->path_fd)
 		return -EINVAL;
-	/* bpf_fd_probe_obj(): any fd that is not a map, program or link is EINVAL. */
-	if (!ub_fd_get((int)attr->bpf_fd, &mode))
+	/* bpf_fd_probe_obj(): any fd that is not a map, program or link is EINVAL (BTF too). */
+	struct ub_obj *pinned = ub_fd_get((int)attr->bpf_fd, &mode);
+	if (!pinned || pinned->kind == UB_OBJ_BTF)
 		return -EINVAL;
 	err = user_path(attr->pathname, path, sizeof(path));
 	if (err)
