@@ -866,6 +866,11 @@ static void attr_cases(void)
 	run_log("log/level1_null_blob", NULL, B.size, 1, 65536, false, 40);
 	run_log("log/level1_tiny_null_blob", NULL, B.size, 1, 8, false, 40);
 	run_log("log/level0_attr_40", B.blob, B.size, 0, 0, true, 40);
+	/* Which comes first: the size limit or the log rules. */
+	run_log("order/too_big_and_bad_level", B.blob, 16 * 1024 * 1024 + 1, 16, 65536, false, 40);
+	run_log("order/too_big_and_buf_without_level", B.blob, 16 * 1024 * 1024 + 1, 0, 65536, false, 40);
+	run_log("order/null_blob_and_bad_level", NULL, B.size, 16, 65536, false, 40);
+	run_log("order/size_0_level1", B.blob, 0, 1, 65536, false, 40);
 }
 
 int main(void)
