@@ -129,8 +129,15 @@ static void *map_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	bool is_map;
 	void *obj = NULL;
 	int err = ub_map_mmap_check(fd, len, prot, flags, off, &is_map, &obj);
-	if (!is_map)
-		return real(addr, len, prot, flags, fd, off);
+	if (!is_map) {
+		void *q = real(addr, len, prot, flags, fd, off);
+		if (q != MAP_FAILED && (flags & MAP_FIXED)) {
+			int e = errno;
+			ub_map_munmap_note(q, len);
+			errno = e;
+		}
+		return q;
+	}
 	if (err) {
 		errno = -err;
 		return MAP_FAILED;
@@ -153,22 +160,53 @@ static void *map_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 		p = real(addr, len, prot, flags, rfd, off);
 		ub_raw_close(rfd);
 	}
-	if (p != MAP_FAILED)
-		ub_map_mmap_done(obj, p, len, prot);
+	/* Whatever MAP_FIXED mapped over is gone. */
+	if (p != MAP_FAILED && (flags & MAP_FIXED))
+		ub_map_munmap_note(p, len);
+	int e = errno;
+	ub_map_mmap_done(obj, p, len, prot); /* also on failure: it ends the check */
+	errno = e;
 	return p;
 }
 
 UB_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	REAL(mmap);
-	if (fd < 0 || (flags & MAP_ANONYMOUS))
-		return real_mmap(addr, len, prot, flags, fd, off);
+	if (fd < 0 || (flags & MAP_ANONYMOUS)) {
+		void *p = real_mmap(addr, len, prot, flags, fd, off);
+		/* A fixed mapping over a map's mapping unmaps that. */
+		if (p != MAP_FAILED && (flags & MAP_FIXED)) {
+			int e = errno;
+			ub_map_munmap_note(p, len);
+			errno = e;
+		}
+		return p;
+	}
 	return map_mmap(addr, len, prot, flags, fd, off, real_mmap);
 }
 
 UB_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	return mmap(addr, len, prot, flags, fd, off);
+}
+
+/*
+ * fork() copies the process's map mappings: the kernel counts each copy of a
+ * writable one against freeze, so the child's are counted before the parent
+ * goes on. (vfork() and posix_spawn() share the memory: nothing to count.)
+ */
+UB_EXPORT pid_t fork(void)
+{
+	REAL(fork);
+	ub_map_fork_prepare();
+	pid_t r = real_fork();
+	int e = errno;
+	if (r == 0)
+		ub_map_fork_child();
+	else
+		ub_map_fork_parent(r);
+	errno = e;
+	return r;
 }
 
 UB_EXPORT int munmap(void *addr, size_t len)

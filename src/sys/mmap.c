@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /*
@@ -20,6 +21,12 @@
  * frozen map (EPERM) or of a BPF_F_RDONLY_PROG map (EACCES); a non-mmapable
  * array or a range past the page-aligned elements (EINVAL).
  */
+static void map_lock(struct ub_map_hdr *h)
+{
+	if (pthread_mutex_lock(&h->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&h->lock);
+}
+
 int ub_map_mmap_check(int fd, size_t len, int prot, int flags, s64 off, bool *is_map,
 		      void **objp)
 {
@@ -50,19 +57,28 @@ int ub_map_mmap_check(int fd, size_t len, int prot, int flags, s64 off, bool *is
 		return -ENOTSUPP;
 	if (!shared || !(mode & UB_MODE_WRITE))
 		return -EINVAL;
+	/*
+	 * A writable mapping is checked and made under the map's freeze lock
+	 * (released by ub_map_mmap_done()), so freeze cannot slip in between.
+	 */
 	if (prot & PROT_WRITE) {
-		if (atomic_load(&map->h->frozen))
+		map_lock(map->h);
+		if (atomic_load(&map->h->frozen)) {
+			pthread_mutex_unlock(&map->h->lock);
 			return -EPERM;
-		if (map->map_flags & BPF_F_RDONLY_PROG)
+		}
+		if (map->map_flags & BPF_F_RDONLY_PROG) {
+			pthread_mutex_unlock(&map->h->lock);
 			return -EACCES;
+		}
 	}
 	int err = map->ops->mmap_check(map);
-	if (err)
-		return err;
-	if (off < 0 || (u64)off % UB_PAGE_SIZE ||
-	    (u64)off + page_align(len) > page_align(map->h->data_size))
-		return -EINVAL;
-	return 0;
+	if (!err && (off < 0 || (u64)off % UB_PAGE_SIZE ||
+		     (u64)off + page_align(len) > page_align(map->h->data_size)))
+		err = -EINVAL;
+	if (err && (prot & PROT_WRITE))
+		pthread_mutex_unlock(&map->h->lock);
+	return err;
 }
 
 /* ---- writable mappings, per process, in the map's shared header ---------- */
@@ -72,9 +88,8 @@ static bool pid_alive(int pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
-static void wmap_add(struct ub_map_hdr *h, int delta)
+static void wmap_add_pid(struct ub_map_hdr *h, int me, int delta)
 {
-	int me = getpid();
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < UB_WMAP_SLOTS; i++) {
 			int pid = atomic_load(&h->wmaps[i].pid);
@@ -89,6 +104,11 @@ static void wmap_add(struct ub_map_hdr *h, int delta)
 			}
 		}
 	}
+}
+
+static void wmap_add(struct ub_map_hdr *h, int delta)
+{
+	wmap_add_pid(h, getpid(), delta);
 }
 
 int ub_map_wmap_count(void *hdr)
@@ -114,23 +134,145 @@ struct mapping {
 static struct mapping *mappings;
 static pthread_mutex_t mappings_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * After the real mmap() of a map fd that ub_map_mmap_check() allowed, with
+ * its result @addr (MAP_FAILED too): note the mapping and, for a writable
+ * one, count it and drop the freeze lock the check took.
+ */
 void ub_map_mmap_done(void *objp, void *addr, size_t len, int prot)
 {
 	struct ub_obj *obj = objp;
-	struct mapping *m = calloc(1, sizeof(*m));
-	if (!m)
-		return;
-	m->start = addr;
-	m->end = (u8 *)addr + page_align(len);
-	m->obj = obj;
-	m->writable = prot & PROT_WRITE;
-	ub_obj_get(obj);
-	if (m->writable)
-		wmap_add(obj_to_map(obj)->h, 1);
+	struct ub_map_hdr *h = obj_to_map(obj)->h;
+	bool writable = prot & PROT_WRITE;
+	struct mapping *m = addr == MAP_FAILED ? NULL : calloc(1, sizeof(*m));
+	if (m) {
+		m->start = addr;
+		m->end = (u8 *)addr + page_align(len);
+		m->obj = obj;
+		m->writable = writable;
+		ub_obj_get(obj);
+		if (writable)
+			wmap_add(h, 1);
+		pthread_mutex_lock(&mappings_lock);
+		m->next = mappings;
+		mappings = m;
+		pthread_mutex_unlock(&mappings_lock);
+	}
+	if (writable)
+		pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * fork(): the child has copies of this process's mappings, each a writable
+ * mapping of its own in the kernel's count (vm_ops->open). The interposed
+ * fork() counts them for the child before returning to the parent, holding
+ * the maps' freeze locks (in (dev, ino) order) across the real fork so no
+ * freeze slips in between.
+ */
+#define FORK_LOCKS 64
+static struct ub_obj *fork_locked[FORK_LOCKS];
+static int fork_nlocked;
+
+static int obj_cmp(const void *a, const void *b)
+{
+	const struct ub_obj *x = *(struct ub_obj *const *)a, *y = *(struct ub_obj *const *)b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+void ub_map_fork_prepare(void)
+{
 	pthread_mutex_lock(&mappings_lock);
-	m->next = mappings;
-	mappings = m;
+	fork_nlocked = 0;
+	for (struct mapping *m = mappings; m; m = m->next) {
+		bool seen = false;
+		if (!m->writable)
+			continue;
+		for (int i = 0; i < fork_nlocked; i++)
+			seen |= fork_locked[i] == m->obj;
+		if (!seen && fork_nlocked < FORK_LOCKS)
+			fork_locked[fork_nlocked++] = m->obj;
+	}
+	qsort(fork_locked, (size_t)fork_nlocked, sizeof(fork_locked[0]), obj_cmp);
+	for (int i = 0; i < fork_nlocked; i++)
+		map_lock(obj_to_map(fork_locked[i])->h);
+}
+
+/* In the parent after the real fork (@child < 0: it failed). */
+void ub_map_fork_parent(int child)
+{
+	if (child > 0)
+		for (struct mapping *m = mappings; m; m = m->next)
+			if (m->writable)
+				wmap_add_pid(obj_to_map(m->obj)->h, child, 1);
+	for (int i = fork_nlocked - 1; i >= 0; i--)
+		pthread_mutex_unlock(&obj_to_map(fork_locked[i])->h->lock);
 	pthread_mutex_unlock(&mappings_lock);
+}
+
+/* In the child: the freeze locks stay the parent's to release. */
+void ub_map_fork_child(void)
+{
+	fork_nlocked = 0;
+	pthread_mutex_unlock(&mappings_lock);
+}
+
+/*
+ * Does @pid still have a mapping of @obj's content that may be written
+ * (VM_MAYWRITE: "mw" in smaps, which stays after mprotect(PROT_READ))?
+ * 1 yes, 0 no (an exec() or a raw munmap() dropped it), -1 cannot tell.
+ * The process's own whole-file mapping reaches past the content: not counted.
+ */
+static int pid_maps_writable(int pid, const struct ub_obj *obj)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	bool cur = false;
+	int found = 0;
+	u64 content = obj->hdr->content_size;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long start, end, off, ino;
+		unsigned maj, min;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &start, &end, perms, &off, &maj, &min,
+			   &ino) == 7) {
+			cur = ino == (unsigned long)obj->ino && maj == major(obj->dev) &&
+			      min == minor(obj->dev) && off + (end - start) <= content;
+			continue;
+		}
+		if (cur && !strncmp(line, "VmFlags:", 8) && strstr(line, " mw") &&
+		    strstr(line, " sh"))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * The writable mappings of @obj's map in live processes: what makes freeze
+ * EBUSY. A slot whose process no longer maps the map writable is cleared.
+ * Called with the map's freeze lock held.
+ */
+int ub_map_wmap_busy(struct ub_obj *obj)
+{
+	struct ub_map_hdr *h = obj_to_map(obj)->h;
+	int n = 0;
+	for (int i = 0; i < UB_WMAP_SLOTS; i++) {
+		int pid = atomic_load(&h->wmaps[i].pid);
+		int c = atomic_load(&h->wmaps[i].count);
+		if (!pid || c <= 0 || !pid_alive(pid))
+			continue;
+		if (pid_maps_writable(pid, obj) == 0) {
+			atomic_store(&h->wmaps[i].count, 0);
+			continue;
+		}
+		n += c;
+	}
+	return n;
 }
 
 int ub_map_munmap_note(void *addr, size_t len)

@@ -56,5 +56,11 @@ UB_HIDDEN void ub_map_mmap_done(void *obj, void *addr, size_t len, int prot);
 UB_HIDDEN int ub_map_munmap_note(void *addr, size_t len);
 UB_HIDDEN int ub_map_mprotect_check(void *addr, size_t len, int prot);
 UB_HIDDEN int ub_map_wmap_count(void *map_hdr);
+/* Writable mappings of a map in live processes (freeze lock held): EBUSY if > 0. */
+UB_HIDDEN int ub_map_wmap_busy(struct ub_obj *obj);
+/* The interposed fork(): writable mappings are counted for the child too. */
+UB_HIDDEN void ub_map_fork_prepare(void);
+UB_HIDDEN void ub_map_fork_parent(int child);
+UB_HIDDEN void ub_map_fork_child(void);
 
 #endif

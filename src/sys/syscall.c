@@ -422,7 +422,7 @@ long sys_map_freeze(union ub_attr *attr, void *uattr)
 	int r = pthread_mutex_lock(&h->lock);
 	if (r == EOWNERDEAD)
 		pthread_mutex_consistent(&h->lock);
-	if (ub_map_wmap_count(h)) {
+	if (ub_map_wmap_busy(&map->obj)) {
 		err = -EBUSY;
 	} else if (atomic_load(&h->frozen)) {
 		err = -EBUSY;

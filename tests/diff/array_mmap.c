@@ -3,6 +3,7 @@
 #include "array_common.h"
 
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PG 4096
@@ -189,6 +190,46 @@ static void freeze_cases(void)
 	for (int s = d_first(); s < 2; s++)
 		munmap(q[s], PG);
 	freeze_case("freeze_two_rw_none_left", c2);
+	/*
+	 * A fork()ed child holds its own copy of a writable mapping: freeze is
+	 * EBUSY until it is gone, even after the parent unmapped. exec() drops it.
+	 */
+	for (int how = 0; how < 2; how++) {
+		uint32_t fm = mk(BPF_MAP_TYPE_ARRAY, 8, 4, BPF_F_MMAPABLE);
+		pid_t kid[2] = {-1, -1};
+		int go[2][2];
+		for (int s = d_first(); s < 2; s++) {
+			p[s] = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, d_fd(fm, s), 0);
+			if (pipe(go[s]))
+				go[s][0] = go[s][1] = -1;
+			kid[s] = fork();
+			if (kid[s] == 0) {
+				char c;
+				for (int o = d_first(); o < s; o++)
+					close(go[o][1]); /* the other child's pipe */
+				close(go[s][1]);
+				if (how == 1) { /* exec: the child keeps running without the mapping */
+					dup2(go[s][0], 0);
+					execl("/bin/cat", "cat", (char *)NULL);
+					_exit(127);
+				}
+				(void)!read(go[s][0], &c, 1);
+				_exit(0);
+			}
+			close(go[s][0]);
+			munmap(p[s], PG);
+		}
+		if (how == 1)
+			usleep(100 * 1000); /* let cat exec */
+		freeze_case(how ? "freeze_exec_child" : "freeze_fork_child_holds_rw", fm);
+		for (int s = d_first(); s < 2; s++) {
+			close(go[s][1]);
+			if (kid[s] > 0)
+				waitpid(kid[s], NULL, 0);
+		}
+		freeze_case(how ? "freeze_exec_child_gone" : "freeze_fork_child_gone", fm);
+		d_close(fm);
+	}
 	/* The mapping outlives the fd. */
 	uint32_t c3 = mk(BPF_MAP_TYPE_ARRAY, 8, 4, BPF_F_MMAPABLE);
 	fill(c3, 4, 8, 0x30);
