@@ -875,6 +875,46 @@ static int check_struct_metas(struct btf_env *env)
 	return 0;
 }
 
+/*
+ * In a chain of modifiers, TYPE_TAGs come first: `const -> tag -> int` and
+ * `typedef -> tag -> int` are refused. Chains already checked from a lower
+ * id are not walked again.
+ */
+static int check_type_tags(struct btf_env *env)
+{
+	const struct ub_btf *btf = env->btf;
+	u32 good_id = 0;
+
+	for (u32 id = 1; id < btf->nr_types; id++) {
+		const struct btf_type *t = btf->types[id];
+		u32 cur = id;
+		int limit = UB_BTF_MAX_RESOLVE_DEPTH;
+		if (!btf_is_modifier(t))
+			continue;
+		bool in_tags = btf_kind(t) == BTF_KIND_TYPE_TAG;
+		while (t && btf_is_modifier(t)) {
+			if (!limit--) {
+				ub_vlog(env->log, "Max chain length or cycle detected");
+				return -ELOOP;
+			}
+			if (btf_kind(t) == BTF_KIND_TYPE_TAG) {
+				if (!in_tags) {
+					ub_vlog(env->log, "Type tags don't precede modifiers");
+					return -EINVAL; /* a qualifier or typedef before a tag */
+				}
+			} else {
+				in_tags = false;
+			}
+			if (cur <= good_id)
+				break;
+			cur = t->type;
+			t = ub_btf_type(btf, cur);
+		}
+		good_id = id;
+	}
+	return 0;
+}
+
 void ub_btf_index_free(struct ub_btf *btf)
 {
 	free(btf->types);
@@ -907,6 +947,8 @@ int ub_btf_parse(struct ub_btf *btf, const u8 *data, u32 size, struct ub_vlog *l
 		err = check_all_metas(&env);
 	if (!err)
 		err = ub_btf_check_all_types(&env);
+	if (!err)
+		err = check_type_tags(&env);
 	if (!err)
 		err = check_struct_metas(&env);
 	free(env.visit);

@@ -488,6 +488,13 @@ static void meta_cases(void)
 	CASE("type_tag/empty", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPE_TAG, "", 1); });
 	CASE("type_tag/kflag", { bb_int(&B, "int", 4, 1, 0, 32); bb_t(&B, "t", BB_INFO(BTF_KIND_TYPE_TAG, 1, 0), 1); });
 	CASE("type_tag/odd_chars", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPE_TAG, "a b-c", 1); });
+	/* Type tags come first in a chain of modifiers. */
+	CASE("type_tag/after_const", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPE_TAG, "t", 1); bb_ref(&B, BTF_KIND_CONST, "", 2); });
+	CASE("type_tag/before_const", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_CONST, "", 1); bb_ref(&B, BTF_KIND_TYPE_TAG, "t", 2); });
+	CASE("type_tag/ptr_const_tag", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPE_TAG, "t", 1); bb_ref(&B, BTF_KIND_CONST, "", 2); bb_ref(&B, BTF_KIND_PTR, "", 3); });
+	CASE("type_tag/typedef_of_tag", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_TYPE_TAG, "t", 1); bb_ref(&B, BTF_KIND_TYPEDEF, "td", 2); });
+	CASE("type_tag/tag_tag_const", { bb_int(&B, "int", 4, 1, 0, 32); bb_ref(&B, BTF_KIND_CONST, "", 1); bb_ref(&B, BTF_KIND_TYPE_TAG, "a", 2); bb_ref(&B, BTF_KIND_TYPE_TAG, "b", 3); });
+	CASE("type_tag/forward_ref_after_const", { bb_ref(&B, BTF_KIND_CONST, "", 2); bb_ref(&B, BTF_KIND_TYPE_TAG, "t", 3); bb_int(&B, "int", 4, 1, 0, 32); });
 	CASE("restrict/kflag", { bb_int(&B, "int", 4, 1, 0, 32); bb_t(&B, "", BB_INFO(BTF_KIND_RESTRICT, 1, 0), 1); });
 	{
 		/* A modifier chain 33 deep: past the resolver's depth. */
