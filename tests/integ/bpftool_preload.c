@@ -152,6 +152,20 @@ int main(void)
 		 "0", "0", "0", "0", "0", "0", "0", "0");
 	CHECK(rc != 0 && strstr(out, "Operation not permitted"), "update of a frozen map: %s", out);
 
+	/* The userbpf CLI lists the namespace exactly as bpftool does. */
+	const char *build = getenv("UB_BUILD");
+	if (build) {
+		char cli[512], out2[8192];
+		snprintf(cli, sizeof(cli), "%s/userbpf", build);
+		for (int j = 0; j < 2; j++) {
+			rc = j ? RUN(out, BPFTOOL, "-j", "map", "show") : RUN(out, BPFTOOL, "map", "show");
+			int rc2 = j ? RUN(out2, cli, "-j", "map", "show") : RUN(out2, cli, "map", "show");
+			CHECK(rc == 0 && rc2 == 0 && !strcmp(out, out2),
+			      "userbpf%s map show equals bpftool's:\n%s\nvs\n%s", j ? " -j" : "", out2,
+			      out);
+		}
+	}
+
 	/* This process sees what the separate bpftool processes did. */
 	union bpf_attr a;
 	memset(&a, 0, sizeof(a));

@@ -5,6 +5,7 @@
  * bpf() wrappers used here reach userbpf, not the kernel.
  */
 #include "main.h"
+#include "ns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,13 +197,9 @@ static void print_hex(const void *p, unsigned int n)
 
 /* ---- show ------------------------------------------------------------------ */
 
-static void show_map(int fd, const struct bpf_map_info *info)
+static void show_map_fields(const struct bpf_map_info *info, const char *memlock, int frozen)
 {
 	const char *type = libbpf_bpf_map_type_str(info->type);
-	struct fdinfo fi;
-	get_fdinfo(fd, &fi);
-	const char *memlock = fi.memlock[0] ? fi.memlock : NULL;
-	int frozen = fi.frozen;
 
 	if (json_output) {
 		jsonw_start_object(json_wtr);
@@ -246,6 +243,13 @@ static void show_map(int fd, const struct bpf_map_info *info)
 	}
 }
 
+static void show_map(int fd, const struct bpf_map_info *info)
+{
+	struct fdinfo fi;
+	get_fdinfo(fd, &fi);
+	show_map_fields(info, fi.memlock[0] ? fi.memlock : NULL, fi.frozen);
+}
+
 static int do_show(int argc, char **argv)
 {
 	struct bpf_map_info info;
@@ -274,29 +278,32 @@ static int do_show(int argc, char **argv)
 	if (argc)
 		return p_err("expected nothing or a map: " HANDLE_HELP);
 
+	/*
+	 * Every map: the ids MAP_GET_NEXT_ID walks, each described from its
+	 * header page (ns.c) rather than opened, attached and closed.
+	 */
 	if (json_output)
 		jsonw_start_array(json_wtr);
-	__u32 id = 0;
+	uint32_t id = 0;
 	for (;;) {
-		if (bpf_map_get_next_id(id, &id)) {
-			if (errno != ENOENT)
-				err = p_errno(errno, "can't get next map");
+		int r = ns_next_map_id(id, &id);
+		if (r) {
+			if (r != -ENOENT)
+				err = p_errno(-r, "can't get next map");
 			break;
 		}
-		int fd = bpf_map_get_fd_by_id(id);
-		if (fd < 0) {
-			if (errno == ENOENT)
-				continue; /* released meanwhile */
-			err = p_errno(errno, "can't get map by id (%u)", id);
+		uint64_t memlock;
+		int frozen;
+		r = ns_map_describe(id, &info, &memlock, &frozen);
+		if (r == -ENOENT)
+			continue; /* released meanwhile */
+		if (r) {
+			err = p_errno(-r, "can't get map by id (%u)", id);
 			break;
 		}
-		if (map_info(fd, &info)) {
-			err = p_errno(errno, "can't get map info");
-			close(fd);
-			break;
-		}
-		show_map(fd, &info);
-		close(fd);
+		char ml[32];
+		snprintf(ml, sizeof(ml), "%llu", (unsigned long long)memlock);
+		show_map_fields(&info, ml, frozen);
 	}
 	if (json_output)
 		jsonw_end_array(json_wtr);
