@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -275,6 +276,81 @@ static void test_private(void)
 	close(fd);
 }
 
+static void send_fd(int sock, int fd)
+{
+	char c = 'f';
+	struct iovec iov = {&c, 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			   .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &m, 0) != 1)
+		perror("sendmsg");
+}
+
+static int recv_fd(int sock)
+{
+	char c;
+	struct iovec iov = {&c, 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			   .msg_controllen = sizeof(u.buf)};
+	if (recvmsg(sock, &m, 0) != 1)
+		return -1;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	int fd = -1;
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* Read-only and write-only fds keep their access mode over SCM_RIGHTS. */
+static void test_scm_rights_modes(void)
+{
+	int fd = map_create(0);
+	unsigned id = map_id(fd);
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* A process that never saw these maps: both fds arrive by message. */
+		int ro = recv_fd(sv[1]), wo = recv_fd(sv[1]);
+		unsigned key = 1;
+		unsigned long long v = 5;
+		int bad = 0;
+		bad |= ub_map_lookup_elem(ro, &key, &v, 0) != 0;
+		bad |= (ub_map_update_elem(ro, &key, &v, 0) != -EPERM) << 1;
+		bad |= (ub_map_update_elem(wo, &key, &v, 0) != 0) << 2;
+		bad |= (ub_map_lookup_elem(wo, &key, &v, 0) != -EPERM) << 3;
+		_exit(bad);
+	}
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.map_id = id;
+	a.open_flags = BPF_F_RDONLY;
+	int ro = (int)bpf_(BPF_MAP_GET_FD_BY_ID, &a);
+	a.open_flags = BPF_F_WRONLY;
+	int wo = (int)bpf_(BPF_MAP_GET_FD_BY_ID, &a);
+	CHECK(ro >= 0 && wo >= 0, "read-only and write-only fds by id");
+	send_fd(sv[0], ro);
+	send_fd(sv[0], wo);
+	int st;
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "received fds keep their modes (failures mask %d)", WEXITSTATUS(st));
+	close(ro), close(wo), close(fd), close(sv[0]), close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "exec-child"))
@@ -286,5 +362,6 @@ int main(int argc, char **argv)
 	test_mmap_holds();
 	test_exec();
 	test_private();
+	test_scm_rights_modes();
 	return T_DONE();
 }
