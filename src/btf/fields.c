@@ -140,6 +140,73 @@ static int find_kptr(struct field_walk *w, const struct btf_type *t, u32 off,
 }
 
 static int find_in_struct(struct field_walk *w, const struct btf_type *t, u32 base, u32 level);
+/*
+ * A graph root names what it holds in a decl tag on its member:
+ * "contains:<struct>:<node member>". One such tag, a struct of that name.
+ */
+static int find_graph_root(struct field_walk *w, const struct btf_type *pt, int idx,
+			   struct ub_btf_field *f)
+{
+	static const char key[] = "contains:";
+	const struct ub_btf *btf = w->btf;
+	const char *value = NULL;
+
+	for (u32 id = 1; id < btf->nr_types; id++) {
+		const struct btf_type *t = btf->types[id];
+		if (btf_kind(t) != BTF_KIND_DECL_TAG || ub_btf_type(btf, t->type) != pt ||
+		    ((const struct btf_decl_tag *)(t + 1))->component_idx != idx)
+			continue;
+		const char *s = ub_btf_name(btf, t);
+		if (strncmp(s, key, sizeof(key) - 1))
+			continue;
+		if (value)
+			return -EINVAL; /* two "contains:" tags */
+		value = s + sizeof(key) - 1;
+	}
+	if (!value)
+		return -EINVAL; /* a root must say what it contains */
+	const char *colon = strchr(value, ':');
+	if (!colon)
+		return -EINVAL;
+	char name[UB_LOG_LINE_MAX + 1];
+	size_t n = (size_t)(colon - value);
+	if (n >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, value, n);
+	name[n] = '\0';
+	int id = ub_btf_find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+	if (id < 0)
+		return id; /* ENOENT: no struct of that name */
+	if (!colon[1])
+		return -EINVAL; /* no node member named */
+	f->type_id = (u32)id;
+	f->node_name = colon + 1;
+	return 1;
+}
+
+/* The node member a graph root names: a struct @node_type at an aligned offset. */
+static int check_graph_node(const struct ub_btf *btf, const struct ub_btf_field *f,
+			    const char *node_type)
+{
+	const struct btf_type *vt = ub_btf_type(btf, f->type_id);
+	const struct btf_member *m = btf_members(vt);
+	const struct btf_type *found = NULL;
+	for (u32 i = 0; i < BTF_INFO_VLEN(vt->info); i++) {
+		if (strcmp(f->node_name, ub_btf_str(btf, m[i].name_off) ?: ""))
+			continue;
+		if (found)
+			return -EINVAL; /* two members of that name */
+		found = ub_btf_type(btf, m[i].type);
+		if (!found || btf_kind(found) != BTF_KIND_STRUCT ||
+		    strcmp(node_type, ub_btf_name(btf, found)))
+			return -EINVAL; /* not the node type */
+		u32 off = ub_btf_member_bit_offset(found, &m[i]);
+		if (off % 8 || (off / 8) % 8)
+			return -EINVAL; /* nodes are 8-byte aligned */
+	}
+	return found ? 0 : -ENOENT;
+}
+
 
 /* Repeat the fields found at [first, cnt) for the other @n - 1 array elements. */
 static int repeat_fields(struct field_walk *w, u32 first, u32 n, u32 elem_size)
@@ -162,7 +229,8 @@ static int repeat_fields(struct field_walk *w, u32 first, u32 n, u32 elem_size)
 }
 
 /* One member or variable at byte @off of type @t (@expected: a DATASEC slot's size or 0). */
-static int find_one(struct field_walk *w, const struct btf_type *t, u32 off, u32 expected, u32 level)
+static int find_one(struct field_walk *w, const struct btf_type *pt, int idx,
+		    const struct btf_type *t, u32 off, u32 expected, u32 level)
 {
 	const struct ub_btf *btf = w->btf;
 	u32 nelems = 1, size = 0, align = 1, i;
@@ -203,6 +271,10 @@ static int find_one(struct field_walk *w, const struct btf_type *t, u32 off, u32
 			return r;
 	} else if (btf_kind(t) != BTF_KIND_STRUCT || t->size != size) {
 		return 0; /* the name, but not the kernel's struct */
+	} else if (type & (UB_FIELD_LIST_HEAD | UB_FIELD_RB_ROOT)) {
+		int r = find_graph_root(w, pt, idx, &f);
+		if (r < 0)
+			return r;
 	}
 	if (w->cnt >= UB_MAX_FIELDS)
 		return -E2BIG;
@@ -221,7 +293,8 @@ static int find_in_struct(struct field_walk *w, const struct btf_type *t, u32 ba
 		u32 off = ub_btf_member_bit_offset(t, &m[i]);
 		if (off % 8)
 			return -EINVAL; /* C never puts a struct at a bit offset */
-		int err = find_one(w, ub_btf_type(w->btf, m[i].type), base + off / 8, 0, level);
+		int err = find_one(w, t, (int)i, ub_btf_type(w->btf, m[i].type), base + off / 8,
+				   0, level);
 		if (err < 0)
 			return err;
 	}
@@ -236,7 +309,8 @@ static int find_in_datasec(struct field_walk *w, const struct btf_type *t)
 		const struct btf_type *var = ub_btf_type(w->btf, vsi[i].type);
 		if (!var)
 			continue;
-		int err = find_one(w, ub_btf_type(w->btf, var->type), vsi[i].offset, vsi[i].size, 0);
+		int err = find_one(w, var, -1, ub_btf_type(w->btf, var->type), vsi[i].offset,
+				   vsi[i].size, 0);
 		if (err < 0)
 			return err;
 	}
@@ -279,12 +353,23 @@ int ub_btf_parse_fields(const struct ub_btf *btf, const struct btf_type *t, u32 
 		if (f->type == UB_FIELD_SPIN_LOCK)
 			rec->spin_lock_off = (s32)f->off;
 		if (f->type & (UB_FIELD_LIST_HEAD | UB_FIELD_RB_ROOT)) {
-			/* A graph root names its node type in a "contains:" decl tag. */
-			return -EINVAL;
+			int err = check_graph_node(btf, f, f->type == UB_FIELD_LIST_HEAD
+								 ? "bpf_list_node"
+								 : "bpf_rb_node");
+			if (err)
+				return err;
 		}
 		rec->fields[rec->cnt++] = *f;
 		rec->mask |= f->type;
 	}
+	/* A graph root is only used under the value's lock. */
+	if ((rec->mask & (UB_FIELD_LIST_HEAD | UB_FIELD_RB_ROOT)) &&
+	    !(rec->mask & (UB_FIELD_SPIN_LOCK | UB_FIELD_RES_SPIN_LOCK)))
+		return -EINVAL;
+	/* A node in a list and a tree at once needs a refcount. */
+	if ((rec->mask & UB_FIELD_LIST_NODE) && (rec->mask & UB_FIELD_RB_NODE) &&
+	    !(rec->mask & UB_FIELD_REFCOUNT))
+		return -EINVAL;
 	return 1;
 }
 

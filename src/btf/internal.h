@@ -138,6 +138,7 @@ struct ub_btf_field {
 	u32 off;
 	u32 size;
 	u32 type_id; /* kptr: the pointee; graph root: the contained struct */
+	const char *node_name; /* graph root: the node member of that struct */
 };
 
 struct ub_btf_record {

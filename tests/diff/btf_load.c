@@ -800,6 +800,55 @@ static void meta_cases(void)
 		bb_struct(&B, BTF_KIND_STRUCT, "bpf_list_head", 0, 2, 16); bb_member(&B, "a", 1, 0); bb_member(&B, "b", 1, 64);
 		bb_struct(&B, BTF_KIND_STRUCT, "v", 0, 1, 16); bb_member(&B, "h", 2, 0);
 	});
+	/*
+	 * Graph roots: struct v { struct bpf_spin_lock l; struct bpf_list_head h; }
+	 * with a "contains:<struct>:<member>" decl tag on member 1 naming the node.
+	 */
+	static const struct {
+		const char *name, *tag;
+		bool lock, second_tag;
+		int idx;
+	} roots[] = {
+		{"special/list_head_ok", "contains:node:n", true, false, 1},
+		{"special/list_head_no_lock", "contains:node:n", false, false, 1},
+		{"special/list_head_no_such_struct", "contains:nosuch:n", true, false, 1},
+		{"special/list_head_no_such_member", "contains:node:zz", true, false, 1},
+		{"special/list_head_member_not_node", "contains:node:x", true, false, 1},
+		{"special/list_head_no_colon", "contains:node", true, false, 1},
+		{"special/list_head_empty_member", "contains:node:", true, false, 1},
+		{"special/list_head_two_tags", "contains:node:n", true, true, 1},
+		{"special/list_head_tag_on_other_member", "contains:node:n", true, false, 0},
+		{"special/list_head_other_tag", "other:node:n", true, false, 1},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
+		bb_init(&B);
+		bb_int(&B, "int", 4, 1, 0, 32);                                   /* 1 */
+		bb_int(&B, "long", 8, 1, 0, 64);                                  /* 2 */
+		bb_struct(&B, BTF_KIND_STRUCT, "bpf_spin_lock", 0, 1, 4);         /* 3 */
+		bb_member(&B, "val", 1, 0);
+		bb_array(&B, 2, 1, 2);                                            /* 4: long[2] */
+		bb_array(&B, 2, 1, 3);                                            /* 5: long[3] */
+		bb_struct(&B, BTF_KIND_STRUCT, "bpf_list_head", 0, 1, 16);        /* 6 */
+		bb_member(&B, "__opaque", 4, 0);
+		bb_struct(&B, BTF_KIND_STRUCT, "bpf_list_node", 0, 1, 24);        /* 7 */
+		bb_member(&B, "__opaque", 5, 0);
+		bb_struct(&B, BTF_KIND_STRUCT, "node", 0, 2, 32);                 /* 8 */
+		bb_member(&B, "x", 1, 0);
+		bb_member(&B, "n", 7, 64);
+		if (roots[i].lock) {
+			bb_struct(&B, BTF_KIND_STRUCT, "v", 0, 2, 24);            /* 9 */
+			bb_member(&B, "l", 3, 0);
+			bb_member(&B, "h", 6, 64);
+		} else {
+			bb_struct(&B, BTF_KIND_STRUCT, "v", 0, 2, 24);
+			bb_member(&B, "l", 1, 0);
+			bb_member(&B, "h", 6, 64);
+		}
+		bb_decl_tag(&B, roots[i].tag, 9, roots[i].idx);
+		if (roots[i].second_tag)
+			bb_decl_tag(&B, "contains:node:n", 9, roots[i].idx);
+		run(roots[i].name);
+	}
 	CASE("special/timer_only", {
 		bb_int(&B, "long", 8, 1, 0, 64);
 		bb_struct(&B, BTF_KIND_STRUCT, "bpf_timer", 0, 2, 16); bb_member(&B, "a", 1, 0); bb_member(&B, "b", 1, 64);

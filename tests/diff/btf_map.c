@@ -13,6 +13,7 @@ enum {
 	T_INT = 1, T_LOCK, T_VAL_LOCK, T_KEY_STRUCT, T_PLAIN, T_LONG, T_U32, T_NESTED, T_TWO,
 	T_TIMER, T_VAL_TIMER, T_VAR, T_DATASEC, T_LOCK_ARR, T_ARR_LOCK, T_CONST_LOCK,
 	T_VAL_CONST_LOCK, T_ENUM, T_LOCK_AT_4, T_LOCK_PTR_TAG, T_TAG, T_PTR, T_VAL_BADTAG,
+	T_LONG2, T_LHEAD, T_LONG3, T_LNODE, T_NODE, T_VAL_LIST, T_TAG_CONTAINS,
 };
 
 static void build_btf(void)
@@ -66,6 +67,19 @@ static void build_btf(void)
 	bb_struct(&B, BTF_KIND_STRUCT, "badtag", 0, 2, 16);           /* T_VAL_BADTAG */
 	bb_member(&B, "a", T_INT, 0);
 	bb_member(&B, "p", T_PTR, 64);
+	bb_array(&B, T_LONG, T_INT, 2);                              /* T_LONG2 */
+	bb_struct(&B, BTF_KIND_STRUCT, "bpf_list_head", 0, 1, 16);  /* T_LHEAD */
+	bb_member(&B, "__opaque", T_LONG2, 0);
+	bb_array(&B, T_LONG, T_INT, 3);                              /* T_LONG3 */
+	bb_struct(&B, BTF_KIND_STRUCT, "bpf_list_node", 0, 1, 24);  /* T_LNODE */
+	bb_member(&B, "__opaque", T_LONG3, 0);
+	bb_struct(&B, BTF_KIND_STRUCT, "node", 0, 2, 32);           /* T_NODE */
+	bb_member(&B, "x", T_LONG, 0);
+	bb_member(&B, "n", T_LNODE, 64);
+	bb_struct(&B, BTF_KIND_STRUCT, "val_list", 0, 2, 24);       /* T_VAL_LIST */
+	bb_member(&B, "l", T_LOCK, 0);
+	bb_member(&B, "h", T_LHEAD, 64);
+	bb_decl_tag(&B, "contains:node:n", T_VAL_LIST, 1);          /* T_TAG_CONTAINS */
 	bb_finish(&B);
 }
 
@@ -226,6 +240,8 @@ int main(void)
 	d_close(create("bad_tag_ptr", A, 16, 4, 0, T_INT, T_VAL_BADTAG, btf_sym));
 	d_close(create("btf_fd_closed", A, 8, 4, 0, T_INT, T_PLAIN, 999));
 	d_close(create("btf_fd_is_map", A, 8, 4, 0, T_INT, T_PLAIN, lockmap));
+	d_close(create("list_head_array", A, 24, 4, 0, T_INT, T_VAL_LIST, btf_sym));
+	d_close(create("list_head_percpu", PA, 24, 4, 0, T_INT, T_VAL_LIST, btf_sym));
 
 	/* Where the lock is found: each map is probed with F_LOCK lookups and freeze. */
 	static const struct {
