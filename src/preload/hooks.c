@@ -209,6 +209,39 @@ UB_EXPORT pid_t fork(void)
 	return r;
 }
 
+/* A map's mapping can move or shrink but not grow (EFAULT), as in the kernel. */
+UB_EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+	REAL(mremap);
+	void *want = NULL, *obj = NULL;
+	bool writable = false;
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+		va_start(ap, flags);
+		want = va_arg(ap, void *);
+		va_end(ap);
+	}
+	int err = ub_map_mremap_check(old, old_len, new_len, &obj, &writable);
+	if (err) {
+		errno = -err;
+		return MAP_FAILED;
+	}
+	void *p = real_mremap(old, old_len, new_len, flags, want);
+	if (obj) {
+		int e = errno;
+		if (p != MAP_FAILED)
+			ub_map_mremap_done(obj, writable, old, old_len, p, new_len);
+		else
+			ub_obj_put(obj);
+		errno = e;
+	} else if (p != MAP_FAILED && (flags & MREMAP_FIXED)) {
+		int e = errno;
+		ub_map_munmap_note(p, new_len); /* moved over a map's mapping */
+		errno = e;
+	}
+	return p;
+}
+
 UB_EXPORT int munmap(void *addr, size_t len)
 {
 	REAL(munmap);

@@ -340,3 +340,56 @@ int ub_map_mprotect_check(void *addr, size_t len, int prot)
 	pthread_mutex_unlock(&mappings_lock);
 	return err;
 }
+
+/*
+ * mremap() of a map's mapping: it may move or shrink, never grow (the
+ * kernel's VM_DONTEXPAND: EFAULT), which also keeps the header page out of
+ * reach. Returns 0 or -EFAULT; *@objp and *@writable describe the mapping
+ * found (NULL if @addr is not in one).
+ */
+int ub_map_mremap_check(void *addr, size_t old_len, size_t new_len, void **objp, bool *writable)
+{
+	u8 *a = addr;
+	int err = 0;
+	*objp = NULL;
+	pthread_mutex_lock(&mappings_lock);
+	for (struct mapping *m = mappings; m; m = m->next) {
+		if (a < m->start || a >= m->end)
+			continue;
+		if (page_align(new_len) > page_align(old_len))
+			err = -EFAULT;
+		*objp = m->obj;
+		*writable = m->writable;
+		ub_obj_get(m->obj); /* kept across the real mremap */
+		break;
+	}
+	pthread_mutex_unlock(&mappings_lock);
+	if (err && *objp) {
+		ub_obj_put(*objp);
+		*objp = NULL;
+	}
+	return err;
+}
+
+/* After a successful mremap() of a mapping ub_map_mremap_check() found. */
+void ub_map_mremap_done(void *objp, bool writable, void *old, size_t old_len, void *addr,
+			size_t new_len)
+{
+	struct ub_obj *obj = objp;
+	struct mapping *m = calloc(1, sizeof(*m));
+	ub_map_munmap_note(old, old_len);
+	if (m) {
+		m->start = addr;
+		m->end = (u8 *)addr + page_align(new_len);
+		m->obj = obj; /* takes the check's reference */
+		m->writable = writable;
+		if (writable)
+			wmap_add(obj_to_map(obj)->h, 1);
+		pthread_mutex_lock(&mappings_lock);
+		m->next = mappings;
+		mappings = m;
+		pthread_mutex_unlock(&mappings_lock);
+	} else {
+		ub_obj_put(obj);
+	}
+}

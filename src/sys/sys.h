@@ -62,5 +62,9 @@ UB_HIDDEN int ub_map_wmap_busy(struct ub_obj *obj);
 UB_HIDDEN void ub_map_fork_prepare(void);
 UB_HIDDEN void ub_map_fork_parent(int child);
 UB_HIDDEN void ub_map_fork_child(void);
+UB_HIDDEN int ub_map_mremap_check(void *addr, size_t old_len, size_t new_len, void **objp,
+				  bool *writable);
+UB_HIDDEN void ub_map_mremap_done(void *obj, bool writable, void *old, size_t old_len, void *addr,
+				  size_t new_len);
 
 #endif

@@ -230,6 +230,37 @@ static void freeze_cases(void)
 		freeze_case(how ? "freeze_exec_child_gone" : "freeze_fork_child_gone", fm);
 		d_close(fm);
 	}
+	/* mremap: no growing (EFAULT); a moved writable mapping still blocks freeze. */
+	uint32_t mr = mk(BPF_MAP_TYPE_ARRAY, 8, 2048, BPF_F_MMAPABLE); /* 4 pages */
+	for (int s = d_first(); s < 2; s++) {
+		errno = 0;
+		p[s] = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, d_fd(mr, s), 0);
+		void *g = mremap(p[s], 2 * PG, 3 * PG, MREMAP_MAYMOVE);
+		r[s] = d_res(g == MAP_FAILED ? -1 : 0, errno, NULL, 0);
+		if (g != MAP_FAILED)
+			p[s] = g;
+	}
+	d_report("mremap_grow", r);
+	for (int s = d_first(); s < 2; s++) {
+		errno = 0;
+		void *g = mremap(p[s], 2 * PG, PG, 0);
+		r[s] = d_res(g == MAP_FAILED ? -1 : 0, errno, NULL, 0);
+	}
+	d_report("mremap_shrink", r);
+	for (int s = d_first(); s < 2; s++) {
+		errno = 0;
+		q[s] = mmap(NULL, 8 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *g = mremap(p[s], PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, (uint8_t *)q[s] + PG);
+		r[s] = d_res(g == MAP_FAILED ? -1 : 0, errno, NULL, 0);
+		if (g != MAP_FAILED)
+			p[s] = g;
+	}
+	d_report("mremap_move", r);
+	freeze_case("freeze_after_mremap_move", mr);
+	for (int s = d_first(); s < 2; s++)
+		munmap(q[s], 8 * PG); /* covers the moved mapping */
+	freeze_case("freeze_after_mremap_unmapped", mr);
+	d_close(mr);
 	/* The mapping outlives the fd. */
 	uint32_t c3 = mk(BPF_MAP_TYPE_ARRAY, 8, 4, BPF_F_MMAPABLE);
 	fill(c3, 4, 8, 0x30);
