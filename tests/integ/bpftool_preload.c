@@ -22,8 +22,11 @@
 static char ns[256], preload[300];
 static bool drop;
 
-/* Run argv (NULL-terminated) as the test user; stdout+stderr into @out. */
-static int run(char *out, size_t sz, const char *const *argv)
+/*
+ * Run argv (NULL-terminated) as the test user, under the preload library if
+ * @use_preload; stdout+stderr into @out.
+ */
+static int run(char *out, size_t sz, bool use_preload, const char *const *argv)
 {
 	int p[2];
 	if (pipe(p))
@@ -44,7 +47,8 @@ static int run(char *out, size_t sz, const char *const *argv)
 		args[n++] = "/usr/bin/env";
 		args[n++] = "-i";
 		args[n++] = env_root;
-		args[n++] = env_pre;
+		if (use_preload)
+			args[n++] = env_pre;
 		args[n++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 		args[n++] = "/usr/bin/timeout";
 		args[n++] = "20";
@@ -69,7 +73,9 @@ static int run(char *out, size_t sz, const char *const *argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-#define RUN(out, ...) run(out, sizeof(out), (const char *const[]){__VA_ARGS__, NULL})
+#define RUN(out, ...) run(out, sizeof(out), true, (const char *const[]){__VA_ARGS__, NULL})
+/* The CLI carries the library itself (and may be a sanitizer build). */
+#define RUN_CLI(out, ...) run(out, sizeof(out), false, (const char *const[]){__VA_ARGS__, NULL})
 
 static void expect(const char *what, int rc, int want_rc, const char *out, const char *want)
 {
@@ -159,7 +165,8 @@ int main(void)
 		snprintf(cli, sizeof(cli), "%s/userbpf", build);
 		for (int j = 0; j < 2; j++) {
 			rc = j ? RUN(out, BPFTOOL, "-j", "map", "show") : RUN(out, BPFTOOL, "map", "show");
-			int rc2 = j ? RUN(out2, cli, "-j", "map", "show") : RUN(out2, cli, "map", "show");
+			int rc2 = j ? RUN_CLI(out2, cli, "-j", "map", "show")
+				    : RUN_CLI(out2, cli, "map", "show");
 			CHECK(rc == 0 && rc2 == 0 && !strcmp(out, out2),
 			      "userbpf%s map show equals bpftool's:\n%s\nvs\n%s", j ? " -j" : "", out2,
 			      out);
