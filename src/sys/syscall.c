@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -200,6 +201,34 @@ static int map_init(struct ub_obj *obj, void *arg)
 	return c->ops->init ? c->ops->init(&tmp) : 0;
 }
 
+/*
+ * Is NUMA node @node online? /sys/devices/system/node/online is a list such
+ * as "0" or "0-1,3"; without it (no NUMA support) only node 0 exists.
+ */
+static bool numa_node_online(u32 node)
+{
+	FILE *f = fopen("/sys/devices/system/node/online", "re");
+	char buf[256];
+	bool on = false;
+	if (!f)
+		return node == 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		char *p = buf;
+		while (*p && *p != '\n' && !on) {
+			char *end;
+			unsigned long a = strtoul(p, &end, 10), b = a;
+			if (end == p)
+				break;
+			if (*end == '-')
+				b = strtoul(end + 1, &end, 10);
+			on = node >= a && node <= b;
+			p = *end == ',' ? end + 1 : end;
+		}
+	}
+	fclose(f);
+	return on;
+}
+
 long sys_map_create(union ub_attr *attr, void *uattr)
 {
 	struct map_create_ctx c = {.attr = attr, .spin_lock_off = -1};
@@ -221,9 +250,9 @@ long sys_map_create(union ub_attr *attr, void *uattr)
 	accmode = ub_file_flags(attr->map_flags);
 	if (accmode < 0)
 		return accmode;
-	/* One NUMA node here: node 0, or NUMA_NO_NODE. */
+	/* The node must be online (or NUMA_NO_NODE). */
 	if ((attr->map_flags & BPF_F_NUMA_NODE) && attr->numa_node != UB_NUMA_NO_NODE &&
-	    attr->numa_node >= 1)
+	    !numa_node_online(attr->numa_node))
 		return -EINVAL;
 	c.ops = ub_map_ops_of(attr->map_type);
 	if (!c.ops)
