@@ -561,7 +561,7 @@ static int check_meta_datasec(struct btf_env *env, const struct btf_type *t, u32
 			return -EINVAL;
 		}
 		last_end = vsi->offset + vsi->size;
-		if (last_end > t->size || last_end < vsi->offset) {
+		if (last_end > t->size) {
 			ub_btf_log_vsi(env, t, vsi, "Invalid offset+size");
 			return -EINVAL;
 		}

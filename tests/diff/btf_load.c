@@ -728,6 +728,8 @@ static void meta_cases(void)
 	CASE("datasec/type_out_of_range", { SEC_BASE(); bb_t(&B, ".data", BB_INFO(BTF_KIND_DATASEC, 0, 1), 8); bb_secinfo(&B, 40, 0, 4); });
 	CASE("datasec/truncated", { SEC_BASE(); bb_t(&B, ".data", BB_INFO(BTF_KIND_DATASEC, 0, 2), 8); bb_secinfo(&B, 2, 0, 4); });
 	CASE("datasec/same_var_twice", { SEC_BASE(); bb_t(&B, ".data", BB_INFO(BTF_KIND_DATASEC, 0, 2), 8); bb_secinfo(&B, 2, 0, 4); bb_secinfo(&B, 2, 4, 4); });
+	CASE("datasec/offset_size_wrap", { SEC_BASE(); bb_t(&B, ".data", BB_INFO(BTF_KIND_DATASEC, 0, 1), 0xffffffffu); bb_secinfo(&B, 2, 0x80000001u, 0xffffffffu); });
+	CASE("datasec/sum_exceeds", { SEC_BASE(); bb_t(&B, ".data", BB_INFO(BTF_KIND_DATASEC, 0, 2), 0xffffffffu); bb_secinfo(&B, 2, 0, 0x80000000u); bb_secinfo(&B, 3, 0x80000000u, 0x7fffffffu); });
 	CASE("datasec/var_of_struct_with_ptr", {
 		bb_ref(&B, BTF_KIND_PTR, "", 2);
 		bb_struct(&B, BTF_KIND_STRUCT, "s", 0, 1, 8); bb_member(&B, "p", 1, 0);
