@@ -26,21 +26,19 @@ static const struct {
  */
 static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
 {
-	if (likely(n >= 16)) {
-		/* 16-byte blocks, the last one overlapping the one before. */
-		for (size_t i = 0; i + 16 < n; i += 16)
-			memcpy(dst + i, src + i, 16);
-		memcpy(dst + n - 16, src + n - 16, 16);
-	} else if (n >= 8) {
-		memcpy(dst, src, 8);
-		memcpy(dst + n - 8, src + n - 8, 8);
-	} else if (n >= 4) {
-		memcpy(dst, src, 4);
-		memcpy(dst + n - 4, src + n - 4, 4);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			dst[i] = src[i];
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32)
+		memcpy(dst + i, src + i, 32);
+	if (i + 16 <= n) {
+		memcpy(dst + i, src + i, 16);
+		i += 16;
 	}
+	if (i + 8 <= n) {
+		memcpy(dst + i, src + i, 8);
+		i += 8;
+	}
+	for (; i < n; i++)
+		dst[i] = src[i];
 }
 
 __thread unsigned int ub_cur_attr_size __attribute__((tls_model("initial-exec")));
