@@ -5,14 +5,19 @@
 #include <limits.h>
 
 /* A valid attr for @cmd on map @sym, pointing at the case's own buffers. */
-static struct dcase *valid_case(int cmd, uint32_t sym, unsigned size, const char *fmt, int a,
-				int b)
+static __attribute__((format(printf, 4, 5))) struct dcase *
+valid_case(int cmd, uint32_t sym, unsigned size, const char *fmt, ...)
 {
 	static uint32_t key, next;
 	static uint64_t value[8];
 	static uint32_t keys[4], outb;
 	static uint64_t values[32];
-	struct dcase *c = d_new(cmd, size, fmt, a, b);
+	char name[96];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	struct dcase *c = d_new(cmd, size, "%s", name);
 	key = 1;
 	next = 0xabababab;
 	memset(value, 0xcd, sizeof(value));
@@ -64,27 +69,27 @@ int main(void)
 	static const unsigned sizes[] = {0, 4, 12, 16, 20, 48, 72, 80, 144, 167, 168, 169, 256,
 					 4095, 4096, 4097, 8192, INT_MAX, UINT_MAX};
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
-		c = valid_case(BPF_MAP_CREATE, 0, sizes[i], "create_size_%u%s", (int)sizes[i], 0);
+		c = valid_case(BPF_MAP_CREATE, 0, sizes[i], "create_size_%u%.0d", (int)sizes[i], 0);
 		c->keep = false;
 		d_run(c);
 	}
 	/* Non-zero bytes past the 168-byte union: E2BIG. */
 	static const unsigned tail[] = {168, 169, 200, 1000, 4095};
 	for (size_t i = 0; i < ARRAY_SIZE(tail); i++) {
-		c = valid_case(BPF_MAP_CREATE, 0, 4096, "create_tail_byte_%d%s", (int)tail[i], 0);
+		c = valid_case(BPF_MAP_CREATE, 0, 4096, "create_tail_byte_%d%.0d", (int)tail[i], 0);
 		c->t.b[tail[i]] = 1;
 		d_run(c);
-		c = valid_case(BPF_MAP_LOOKUP_ELEM, m, tail[i] + 1, "lookup_tail_byte_%d%s",
+		c = valid_case(BPF_MAP_LOOKUP_ELEM, m, tail[i] + 1, "lookup_tail_byte_%d%.0d",
 			       (int)tail[i], 0);
 		c->t.b[tail[i]] = 0x80;
 		d_run(c);
 	}
 	/* Tail non-zero but size stops before it: not read. */
-	c = valid_case(BPF_MAP_CREATE, 0, 168, "create_tail_beyond_size%s%d", 0, 0);
+	c = valid_case(BPF_MAP_CREATE, 0, 168, "create_tail_beyond_size%.0d%.0d", 0, 0);
 	c->t.b[200] = 1;
 	d_run(c);
 	/* A small size cuts the attr: fields past it read as zero. */
-	c = valid_case(BPF_MAP_CREATE, 0, 12, "create_size12_me_cut%s%d", 0, 0);
+	c = valid_case(BPF_MAP_CREATE, 0, 12, "create_size12_me_cut%.0d%.0d", 0, 0);
 	d_run(c);
 
 	/* NULL attr. */
@@ -108,7 +113,7 @@ int main(void)
 	/* Unknown commands. */
 	static const int cmds[] = {-1, 9999, 37, 38, 40, 100, INT_MAX};
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
-		c = valid_case(BPF_MAP_FREEZE, m, 168, "unknown_cmd_%d%s", cmds[i], 0);
+		c = valid_case(BPF_MAP_FREEZE, m, 168, "unknown_cmd_%d%.0d", cmds[i], 0);
 		c->cmd = cmds[i];
 		c->t.a.map_fd = 0x7fffffff; /* whatever it is, it must not be a map */
 		d_run(c);
@@ -145,11 +150,11 @@ int main(void)
 		}
 	}
 	/* A small size that ends inside a field. */
-	c = valid_case(BPF_MAP_LOOKUP_ELEM, m, 28, "lookup_size28%s%d", 0, 0);
+	c = valid_case(BPF_MAP_LOOKUP_ELEM, m, 28, "lookup_size28%.0d%.0d", 0, 0);
 	d_run(c);
-	c = valid_case(BPF_MAP_LOOKUP_ELEM, m, 8, "lookup_size8%s%d", 0, 0);
+	c = valid_case(BPF_MAP_LOOKUP_ELEM, m, 8, "lookup_size8%.0d%.0d", 0, 0);
 	d_run(c);
-	c = valid_case(BPF_MAP_FREEZE, m, 2, "freeze_size2%s%d", 0, 0);
+	c = valid_case(BPF_MAP_FREEZE, m, 2, "freeze_size2%.0d%.0d", 0, 0);
 	d_run(c);
 	d_close(m);
 	return d_done();
