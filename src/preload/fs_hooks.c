@@ -549,3 +549,46 @@ UB_EXPORT int chdir(const char *path)
 	}
 	return real_chdir(R(path));
 }
+
+/* Binaries built against glibc before 2.33 call the versioned stat entry points. */
+UB_EXPORT int __xstat(int ver, const char *path, struct stat *st)
+{
+	REAL(__xstat);
+	RBUF;
+	return real___xstat(ver, R(path), st);
+}
+
+UB_EXPORT int __lxstat(int ver, const char *path, struct stat *st)
+{
+	REAL(__lxstat);
+	RBUF;
+	return real___lxstat(ver, R(path), st);
+}
+
+UB_EXPORT int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
+{
+	REAL(__fxstatat);
+	RBUF;
+	return real___fxstatat(ver, dirfd, R(path), st, flags);
+}
+
+UB_EXPORT int __xstat64(int ver, const char *path, struct stat64 *st)
+{
+	REAL(__xstat64);
+	RBUF;
+	return real___xstat64(ver, R(path), st);
+}
+
+UB_EXPORT int __lxstat64(int ver, const char *path, struct stat64 *st)
+{
+	REAL(__lxstat64);
+	RBUF;
+	return real___lxstat64(ver, R(path), st);
+}
+
+UB_EXPORT int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	REAL(__fxstatat64);
+	RBUF;
+	return real___fxstatat64(ver, dirfd, R(path), st, flags);
+}

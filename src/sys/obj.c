@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -130,12 +131,15 @@ static void ns_init(void)
 			      ((dst.st_mode & S_IWOTH) ? 0006 : 0);
 
 	snprintf(path, sizeof(path), "%s/ids", ns_root);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, ns_obj_mode);
 	if (fd < 0) {
 		ns_err = -errno;
 		return;
 	}
 	struct stat st;
+	/* A shared namespace's id counters are everyone's (umask aside). */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 0777) != ns_obj_mode)
+		fchmod(fd, ns_obj_mode);
 	if (fstat(fd, &st) == 0 && st.st_size < (off_t)UB_PAGE_SIZE && ftruncate(fd, UB_PAGE_SIZE)) {
 		ns_err = -errno;
 		close(fd);
@@ -480,11 +484,15 @@ int ub_obj_create(u32 kind, u64 content_size, int accmode,
 		return -ENOMEM;
 
 	u32 id = ub_ns_next_id(kind);
-	snprintf(tmp, sizeof(tmp), ".new-%s-%u", ub_obj_prefix(kind), id);
+	/* The creator's pid in the name lets a collector reap it if we die here. */
+	snprintf(tmp, sizeof(tmp), ".new-%d-%s-%u", (int)getpid(), ub_obj_prefix(kind), id);
 	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
 	fd = openat(dirfd, OBJPATH(tmp), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, ns_obj_mode);
 	if (fd < 0)
 		return -errno;
+	/* The namespace's mode, not the umask's. */
+	if (ns_obj_mode != 0600)
+		fchmod(fd, ns_obj_mode);
 	if (ftruncate(fd, (off_t)len)) {
 		err = errno == EFBIG || errno == ENOSPC ? -ENOMEM : -errno;
 		goto err_unlink;
@@ -719,6 +727,17 @@ static int parse_id(const char *name, const char *prefix, u32 *id)
 	return 0;
 }
 
+/* A ".new-<pid>-..." file whose creator died inside ub_obj_create(): remove it. */
+static void reap_unfinished(int dirfd, const char *name)
+{
+	char *end;
+	long pid = strtol(name + 5, &end, 10);
+	if (end == name + 5 || *end != '-' || pid <= 0)
+		return;
+	if (kill((pid_t)pid, 0) && errno == ESRCH)
+		unlinkat(dirfd, OBJPATH(name), 0);
+}
+
 int ub_obj_next_id(u32 kind, u32 start, u32 *next)
 {
 	int dirfd = AT_FDCWD, nserr = ub_ns_objs_dirfd();
@@ -747,6 +766,10 @@ int ub_obj_next_id(u32 kind, u32 start, u32 *next)
 	size_t nc = 0, cap = 0;
 	while ((de = readdir(d))) {
 		u32 id;
+		if (!strncmp(de->d_name, ".new-", 5)) {
+			reap_unfinished(dirfd, de->d_name);
+			continue;
+		}
 		if (parse_id(de->d_name, prefix, &id) || id <= start)
 			continue;
 		if (nc == cap) {

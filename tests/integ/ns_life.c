@@ -351,10 +351,102 @@ static void test_scm_rights_modes(void)
 	close(ro), close(wo), close(fd), close(sv[0]), close(sv[1]);
 }
 
+/* A creator killed inside MAP_CREATE leaves ".new-<pid>-..."; the id walk reaps it. */
+static void test_reap_unfinished(void)
+{
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	char a[4200], b[4200];
+	snprintf(a, sizeof(a), "%s/objs/.new-%d-bpf-map-4000000", ub_namespace_root(), (int)dead);
+	snprintf(b, sizeof(b), "%s/objs/.new-%d-bpf-map-4000001", ub_namespace_root(),
+		 (int)getpid());
+	int fa = open(a, O_CREAT | O_WRONLY, 0600), fb = open(b, O_CREAT | O_WRONLY, 0600);
+	CHECK(fa >= 0 && fb >= 0, "make unfinished object files");
+	close(fa), close(fb);
+	int fd = map_create(0);
+	id_listed(map_id(fd));
+	id_listed(0x7fffffff); /* a full walk */
+	struct stat st;
+	CHECK(stat(a, &st) == -1 && errno == ENOENT, "a dead creator's unfinished file is reaped");
+	CHECK(stat(b, &st) == 0, "a live creator's is left alone");
+	unlink(b);
+	close(fd);
+}
+
+/*
+ * A shared namespace (objs/ writable by others, sticky) makes objects
+ * readable and writable by other users. Each side is a fresh exec of this
+ * test, since a process picks its namespace once.
+ */
+static int shared_maker(void)
+{
+	int fd = map_create(0);
+	unsigned key = 0;
+	unsigned long long v = 41;
+	ub_map_update_elem(fd, &key, &v, 0);
+	return obj_pin(fd, "/sys/fs/bpf/shared") ? 1 : 0;
+}
+
+static int shared_user(void)
+{
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return 100;
+	int fd = obj_get("/sys/fs/bpf/shared");
+	unsigned key = 0;
+	unsigned long long v = 0;
+	if (fd < 0 || ub_map_lookup_elem(fd, &key, &v, 0) || v != 41)
+		return 1;
+	v = 42;
+	return ub_map_update_elem(fd, &key, &v, 0) ? 2 : 0;
+}
+
+static int run_self(const char *dir, const char *what)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("USERBPF_ROOT", dir, 1);
+		execl("/proc/self/exe", "ns_life", what, (char *)NULL);
+		_exit(99);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void test_shared_namespace(void)
+{
+	if (geteuid() != 0) {
+		SKIP("not root: cannot try another uid");
+		return;
+	}
+	char dir[] = "/dev/shm/ub-ns-shared.XXXXXX", sub[256];
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	chmod(dir, 0755);
+	const char *subs[] = {"objs", "bpffs"};
+	for (int i = 0; i < 2; i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", dir, subs[i]);
+		mkdir(sub, 01777);
+		chmod(sub, 01777);
+	}
+	CHECK(run_self(dir, "shared-maker") == 0, "root made and pinned a map");
+	int st = run_self(dir, "shared-user");
+	CHECK(st == 0, "another user reads and writes a shared namespace's map: status %d", st);
+	char rm[300];
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+	if (system(rm))
+		fprintf(stderr, "cleanup failed\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "exec-child"))
 		return exec_child(atoi(argv[2]));
+	if (argc == 2 && !strcmp(argv[1], "shared-maker"))
+		return shared_maker();
+	if (argc == 2 && !strcmp(argv[1], "shared-user"))
+		return shared_user();
 	test_pin_outlives_sigkill();
 	test_unpinned_sigkill();
 	test_live_holder();
@@ -363,5 +455,7 @@ int main(int argc, char **argv)
 	test_exec();
 	test_private();
 	test_scm_rights_modes();
+	test_reap_unfinished();
+	test_shared_namespace();
 	return T_DONE();
 }
