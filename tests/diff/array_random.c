@@ -23,6 +23,7 @@ struct out {
 struct model {
 	uint32_t type, vs, me, flags, stride, vb;
 	bool frozen, percpu, mmapable;
+	bool rd, wr; /* the fd's access mode (BPF_F_RDONLY / BPF_F_WRONLY) */
 	uint8_t *data; /* me * vb bytes: what a syscall lookup returns, per element */
 	uint8_t *pad;  /* mmapable arrays: me * stride bytes as mapped */
 };
@@ -81,7 +82,11 @@ static void res(struct out *o, long r, int e, const void *bytes, size_t n)
 
 static int m_lookup(struct model *m, uint32_t k, uint64_t flags, uint8_t *v)
 {
-	if (flags)
+	if (flags & ~(uint64_t)BPF_F_LOCK) /* unknown flags: before the fd */
+		return -EINVAL;
+	if (!m->rd)
+		return -EPERM;
+	if (flags) /* BPF_F_LOCK without a spin lock */
 		return -EINVAL;
 	if (k >= m->me)
 		return -ENOENT;
@@ -91,7 +96,7 @@ static int m_lookup(struct model *m, uint32_t k, uint64_t flags, uint8_t *v)
 
 static int m_update(struct model *m, uint32_t k, const uint8_t *v, uint64_t flags)
 {
-	if (m->frozen)
+	if (m->frozen || !m->wr)
 		return -EPERM;
 	if (flags & BPF_F_LOCK)
 		return -EINVAL;
@@ -153,7 +158,9 @@ static void round_(int *step)
 	static const uint32_t fl[] = {0, 0, 0, BPF_F_MMAPABLE, BPF_F_MMAPABLE, BPF_F_RDONLY_PROG,
 				      BPF_F_WRONLY_PROG, BPF_F_NUMA_NODE, BPF_F_INNER_MAP,
 				      BPF_F_MMAPABLE | BPF_F_RDONLY_PROG, BPF_F_NO_PREALLOC,
-				      BPF_F_ZERO_SEED};
+				      BPF_F_ZERO_SEED, BPF_F_RDONLY, BPF_F_WRONLY,
+				      BPF_F_RDONLY | BPF_F_WRONLY, BPF_F_RDONLY | BPF_F_MMAPABLE,
+				      BPF_F_WRONLY | BPF_F_MMAPABLE};
 	bool on[3] = {d.kernel, true, true};
 	struct out o[3];
 	int fd[2] = {-1, -1};
@@ -169,7 +176,7 @@ static void round_(int *step)
 
 	/* Create: the model knows which flags an array takes. */
 	uint32_t ok_flags = BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG | BPF_F_INNER_MAP |
-			    BPF_F_MMAPABLE | BPF_F_NUMA_NODE;
+			    BPF_F_MMAPABLE | BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY;
 	if (m.percpu)
 		ok_flags &= ~(BPF_F_MMAPABLE | BPF_F_INNER_MAP | BPF_F_NUMA_NODE);
 	for (int s = d_first(); s < 2; s++) {
@@ -178,7 +185,9 @@ static void round_(int *step)
 		res(&o[s], r >= 0 ? 0 : r, errno, NULL, 0);
 		fd[s] = (int)r;
 	}
-	res(&o[2], (m.flags & ~ok_flags) ? -1 : 0, EINVAL, NULL, 0);
+	bool bad = (m.flags & ~ok_flags) ||
+		   (m.flags & (BPF_F_RDONLY | BPF_F_WRONLY)) == (BPF_F_RDONLY | BPF_F_WRONLY);
+	res(&o[2], bad ? -1 : 0, EINVAL, NULL, 0);
 	(*step)++;
 	if (!same("create", *step, o, on) || o[1].ret < 0) {
 		for (int s = 0; s < 2; s++)
@@ -187,12 +196,15 @@ static void round_(int *step)
 		return;
 	}
 	m.mmapable = m.flags & BPF_F_MMAPABLE;
+	m.rd = !(m.flags & BPF_F_WRONLY);
+	m.wr = !(m.flags & BPF_F_RDONLY);
 	m.data = calloc(m.me, m.vb);
 	m.pad = calloc(m.me, m.stride);
 	size_t maplen = ((size_t)m.me * m.stride + PG - 1) & ~(size_t)(PG - 1);
 	/* Programs-only-read arrays map read-only (a writable mapping is EACCES). */
 	bool mapw = !(m.flags & BPF_F_RDONLY_PROG);
-	if (m.mmapable)
+	/* RDONLY and WRONLY fds cannot be mapped at all (EINVAL / EACCES). */
+	if (m.mmapable && m.rd && m.wr)
 		for (int s = d_first(); s < 2; s++) {
 			map[s] = mmap(NULL, maplen, mapw ? PROT_READ | PROT_WRITE : PROT_READ,
 				      MAP_SHARED, fd[s], 0);
@@ -242,7 +254,7 @@ static void round_(int *step)
 				res(&o[s], r, errno, nk, 4);
 			}
 			nk[0] = 0xcdcdcdcd;
-			int r = m_next(&m, null ? NULL : &k, nk);
+			int r = m.rd ? m_next(&m, null ? NULL : &k, nk) : -EPERM;
 			res(&o[2], r ? -1 : 0, -r, nk, 4);
 			same("get_next_key", *step, o, on);
 		} else if (op < 85) { /* lookup_batch */
@@ -282,7 +294,9 @@ static void round_(int *step)
 				int r = 0;
 				memset(v, 0xcd, sizeof(v));
 				memset(w, 0xcd, sizeof(w));
-				if (ef) {
+				if (!m.rd) {
+					r = -EPERM;
+				} else if (ef) {
 					r = -EINVAL;
 				} else if (count) {
 					uint32_t cur;
@@ -337,7 +351,7 @@ static void round_(int *step)
 			{
 				uint32_t cnt = count, cp = 0;
 				int r = 0;
-				if (m.frozen)
+				if (m.frozen || !m.wr)
 					r = -EPERM;
 				else if (ef)
 					r = -EINVAL;
@@ -373,8 +387,8 @@ static void round_(int *step)
 				long r = s_elem(s, BPF_MAP_FREEZE, fd[s], NULL, NULL, 0);
 				res(&o[s], r, errno, NULL, 0);
 			}
-			res(&o[2], m.frozen ? -1 : 0, EPERM, NULL, 0);
-			m.frozen = true;
+			res(&o[2], m.frozen || !m.wr ? -1 : 0, EPERM, NULL, 0);
+			m.frozen |= m.wr;
 			same("freeze", *step, o, on);
 		} else { /* delete / lookup_and_delete */
 			bool lad = rnd() % 2;
@@ -384,7 +398,8 @@ static void round_(int *step)
 						fd[s], &k, lad ? v : NULL, 0);
 				res(&o[s], r, errno, NULL, 0);
 			}
-			res(&o[2], -1, m.frozen ? EPERM : lad ? 524 : EINVAL, NULL, 0);
+			bool perm = !m.frozen && m.wr && (!lad || m.rd);
+			res(&o[2], -1, !perm ? EPERM : lad ? 524 : EINVAL, NULL, 0);
 			same(lad ? "lookup_and_delete" : "delete", *step, o, on);
 		}
 	}
@@ -397,10 +412,13 @@ static void round_(int *step)
 			long r = s_elem(s, BPF_MAP_LOOKUP_ELEM, fd[s], &k, v, 0);
 			res(&o[s], r, errno, v, m.vb);
 		}
-		res(&o[2], 0, 0, m.data + (size_t)k * m.vb, m.vb);
+		if (m.rd)
+			res(&o[2], 0, 0, m.data + (size_t)k * m.vb, m.vb);
+		else
+			res(&o[2], -1, EPERM, v, m.vb); /* buffer untouched */
 		same("contents", *step, o, on);
 	}
-	if (m.mmapable) {
+	if (m.mmapable && m.rd && m.wr) {
 		for (int s = d_first(); s < 2; s++)
 			res(&o[s], map[s] ? 0 : -1, 0, map[s], map[s] ? (size_t)m.me * m.stride : 0);
 		res(&o[2], 0, 0, m.pad, (size_t)m.me * m.stride);
