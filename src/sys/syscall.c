@@ -20,22 +20,26 @@ static const struct {
 };
 
 /*
- * Copy @n (at most UB_ATTR_SIZE) bytes of the caller's attr in fixed-size
- * moves, the last one overlapping: gcc inlines a variable-length memcpy() of
- * this size as a rep movs, which costs more than the whole map lookup behind it.
+ * Copy @n (at most UB_ATTR_SIZE) bytes of the caller's attr, reading 4 bytes
+ * at a time and writing 8. Every load then lies inside one of the caller's
+ * field stores (libbpf clears the attr with 16-byte stores and then writes
+ * 4- and 8-byte fields over it): a wider load spanning several recent stores
+ * cannot be forwarded from them and waits for them to reach the cache, which
+ * cost libbpf's bpf_map_lookup_elem() 15.4 ns a call against 8.5 ns. The
+ * handler's loads lie inside our 8-byte stores. Not memcpy() either: gcc
+ * inlines a variable-length memcpy() of this size as a rep movs.
  */
 static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
 {
 	size_t i = 0;
-	for (; i + 32 <= n; i += 32)
-		memcpy(dst + i, src + i, 32);
-	if (i + 16 <= n) {
-		memcpy(dst + i, src + i, 16);
-		i += 16;
-	}
-	if (i + 8 <= n) {
-		memcpy(dst + i, src + i, 8);
-		i += 8;
+	for (; i + 8 <= n; i += 8) {
+		u32 lo, hi;
+		memcpy(&lo, src + i, 4);
+		memcpy(&hi, src + i + 4, 4);
+		/* Keep gcc from merging the two loads back into one. */
+		__asm__("" : "+r"(lo), "+r"(hi));
+		u64 w = lo | (u64)hi << 32;
+		memcpy(dst + i, &w, 8);
 	}
 	for (; i < n; i++)
 		dst[i] = src[i];
