@@ -45,6 +45,20 @@ static inline void attr_copy_in(u8 *dst, const u8 *src, size_t n)
 		dst[i] = src[i];
 }
 
+/*
+ * Element commands whose handlers only read their attr, each field at most
+ * as far as the command's last one, and never write it: when the caller's
+ * attr holds all of their fields, ub_bpf() hands them that attr itself
+ * instead of a copy (2.3 ns of a 7.7 ns lookup). A handler that comes to
+ * write its attr, or to read past its fields, must leave this list; the
+ * differential tests compare the attr bytes after every call.
+ */
+static const bool attr_read_only[] = {
+	[BPF_MAP_LOOKUP_ELEM] = true,
+	[BPF_MAP_UPDATE_ELEM] = true,
+	[BPF_MAP_GET_NEXT_KEY] = true,
+};
+
 __thread unsigned int ub_cur_attr_size __attribute__((tls_model("initial-exec")));
 
 /* Every attr the fast path in ub_bpf() does not take, with all the checks in order. */
@@ -94,6 +108,8 @@ int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
 			/* CHECK_ATTR: bytes past the command's last field must be zero. */
 			if (unlikely(size > end) && !mem_is_zero(uattr, end, size))
 				return ub_sys_ret(-EINVAL);
+			if (likely(cmd < (int)ARRAY_SIZE(attr_read_only) && attr_read_only[cmd]))
+				return ub_sys_ret(cmd_table[cmd].fn(uattr, uattr));
 			attr_copy_in(attr.raw, uattr, end);
 			return ub_sys_ret(cmd_table[cmd].fn(&attr, uattr));
 		}
