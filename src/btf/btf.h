@@ -130,6 +130,17 @@ UB_HIDDEN int ub_btf_check_func_info(const struct ub_btf *btf, const void *recs,
  * record points into the middle of a 16-byte instruction, is the
  * program's business.) Returns 0, -EINVAL or -E2BIG.
  */
+/*
+ * ub_btf_show - write the @size bytes at @data as a value of type @id to
+ * @out: JSON (@json) or a C initializer. Integers (bitfields extracted,
+ * signed per encoding, bools as true/false), enums by name, pointers and
+ * 128-bit integers in hex, floats, char arrays holding a string as a string,
+ * arrays, structs/unions member by member, DATASECs variable by variable.
+ * Returns 0, or -EINVAL when @id has no size or @size is smaller than it.
+ */
+UB_HIDDEN int ub_btf_show(const struct ub_btf *btf, u32 id, const void *data, u32 size, bool json,
+			  FILE *out);
+
 UB_HIDDEN int ub_btf_check_line_info(const struct ub_btf *btf, const void *recs, u32 rec_size,
 				     u32 cnt, u32 insn_cnt, FILE *log);
 
