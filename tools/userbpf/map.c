@@ -451,7 +451,9 @@ static int dump_entries(int fd, struct dumper *d, unsigned int *count)
 	unsigned int ks = info->key_size ? info->key_size : 1, vs = value_buf_size(info);
 	__u32 batch = 1024;
 	char *keys = malloc((size_t)ks * batch), *values = malloc((size_t)vs * batch);
-	char *prev = malloc(ks), *next = malloc(ks);
+	/* A batch cursor may be wider than a key (hash tables: a bucket index). */
+	size_t cur = ks < 8 ? 8 : ks;
+	char *prev = calloc(1, cur), *next = calloc(1, cur);
 	int err = 0;
 
 	*count = 0;
