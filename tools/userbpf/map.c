@@ -480,7 +480,7 @@ static int dump_entries(int fd, struct dumper *d, unsigned int *count)
 			}
 			if (r || !n)
 				goto out;
-			memcpy(prev, next, ks);
+			memcpy(prev, next, cur);
 			first = false;
 		}
 	}
