@@ -2,8 +2,9 @@
 /*
  * What bpf tools look at outside bpf(), answered for userbpf objects and the
  * /sys/fs/bpf pin tree: statfs() of a pin directory says BPF_FS_MAGIC,
- * readlink() of /proc/self/fd/N says anon_inode:bpf-map, /proc/self/fdinfo/N
- * has the kernel's text, and path calls under /sys/fs/bpf reach the
+ * readlink() of /proc/self/fd/N says anon_inode:bpf-map (bpf-prog, btf,
+ * bpf_link), /proc/self/fdinfo/N has the kernel's text, and path calls
+ * under /sys/fs/bpf reach the
  * namespace's bpffs directory (so rm, mkdir, ls work there). Everything else
  * passes through untouched; the real bpffs is never touched.
  */
@@ -290,7 +291,7 @@ UB_EXPORT FILE *fopen64(const char *path, const char *mode)
 
 /* ---- readlink ------------------------------------------------------------ */
 
-/* readlink of /proc/self/fd/N for an object: "anon_inode:bpf-map". -2 if not that. */
+/* readlink of /proc/self/fd/N for an object: "anon_inode:bpf-map"... -2 if not that. */
 static ssize_t fd_link(const char *path, char *buf, size_t sz)
 {
 	int fd = proc_self_fd(path, "fd");
@@ -300,8 +301,17 @@ static ssize_t fd_link(const char *path, char *buf, size_t sz)
 	struct ub_obj *obj = object_of(fd, &mode);
 	if (!obj)
 		return -2;
+	/* The kernel's anon inode names (kernel/bpf/syscall.c, btf.c). */
+	static const char *const names[UB_OBJ_KIND_MAX] = {
+		[UB_OBJ_MAP] = "bpf-map",
+		[UB_OBJ_PROG] = "bpf-prog",
+		[UB_OBJ_BTF] = "btf",
+		[UB_OBJ_LINK] = "bpf_link",
+	};
+	const char *name = obj->kind < UB_OBJ_KIND_MAX && names[obj->kind] ? names[obj->kind]
+									   : "bpf-obj";
 	char text[64];
-	int n = snprintf(text, sizeof(text), "anon_inode:%s", ub_obj_prefix(obj->kind));
+	int n = snprintf(text, sizeof(text), "anon_inode:%s", name);
 	size_t len = (size_t)n < sz ? (size_t)n : sz;
 	memcpy(buf, text, len); /* readlink() truncates and never terminates */
 	return (ssize_t)len;

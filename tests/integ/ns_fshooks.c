@@ -8,6 +8,7 @@
 #include "t.h"
 #include "userbpf.h"
 
+#include <bpf/btf.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -176,6 +177,54 @@ static void check_paths(void)
 	CHECK(stat(ns, &st) == -1, "the namespace's pin tree saw every change");
 }
 
+/* readlink of BTF and program fds: the kernel's anon inode names too. */
+static void check_other_kinds(void)
+{
+	struct btf *b = btf__new_empty();
+	btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	__u32 sz;
+	const void *raw = btf__raw_data(b, &sz);
+	struct bpf_insn insn[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	for (int kind = 0; kind < 2; kind++) {
+		char link[2][64] = {"", ""};
+		for (int side = 0; side < 2; side++) {
+			union bpf_attr a;
+			memset(&a, 0, sizeof(a));
+			int cmd;
+			if (kind == 0) {
+				cmd = BPF_BTF_LOAD;
+				a.btf = (unsigned long)raw;
+				a.btf_size = sz;
+			} else {
+				cmd = BPF_PROG_LOAD;
+				a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+				a.insns = (unsigned long)insn;
+				a.insn_cnt = 2;
+				a.license = (unsigned long)"GPL";
+			}
+			int fd = side ? ub_bpf(cmd, &a, sizeof(a))
+				      : (int)syscall(__NR_bpf, cmd, &a, sizeof(a));
+			if (fd < 0)
+				continue;
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+			ssize_t n = readlink(p, link[side], sizeof(link[side]) - 1);
+			link[side][n > 0 ? n : 0] = '\0';
+			close(fd);
+		}
+		if (!link[0][0] || !link[1][0]) {
+			SKIP("kernel or userbpf cannot make this kind of object here");
+			continue;
+		}
+		CHECK(!strcmp(link[0], link[1]), "readlink of a %s fd: kernel '%s' userbpf '%s'",
+		      kind ? "program" : "BTF", link[0], link[1]);
+	}
+	btf__free(b);
+}
+
 int main(void)
 {
 	check_fdinfo(BPF_MAP_TYPE_ARRAY, 8, 4, 0, false);
@@ -186,5 +235,6 @@ int main(void)
 	check_fdinfo(BPF_MAP_TYPE_PERCPU_ARRAY, 8, 4, 0, false);
 	check_fdinfo(BPF_MAP_TYPE_PERCPU_ARRAY, 12, 7, 0, false);
 	check_paths();
+	check_other_kinds();
 	return T_DONE();
 }
