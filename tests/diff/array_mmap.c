@@ -369,6 +369,30 @@ static void mmap_cases(void)
 	mmap_case("percpu_exec", pc, PG, PROT_READ | PROT_EXEC, MAP_SHARED, 0);
 	mmap_case("percpu_len0", pc, 0, PROT_READ, MAP_SHARED, 0);
 
+	/* The 64-bit-offset entry points take the same checks. */
+	{
+		struct dres r[2] = {{0}};
+		static const int prots[] = {PROT_READ | PROT_EXEC, PROT_READ | PROT_WRITE};
+		static const int flags[] = {MAP_SHARED, MAP_PRIVATE};
+		for (size_t i = 0; i < 2; i++)
+			for (size_t j = 0; j < 2; j++) {
+				for (int s = d_first(); s < 2; s++) {
+					errno = 0;
+					void *q = mmap64(NULL, PG, prots[i], flags[j], d_fd(a, s), 0);
+					r[s] = d_res(q == MAP_FAILED ? -1 : 0, errno, NULL, 0);
+					if (q != MAP_FAILED)
+						munmap(q, PG);
+				}
+				snprintf(w, sizeof(w), "mmap64_prot%d_flags%d", prots[i], flags[j]);
+				d_report(w, r);
+			}
+		for (int s = d_first(); s < 2; s++) {
+			errno = 0;
+			int x = ftruncate64(d_fd(a, s), 8192);
+			r[s] = d_res(x, errno, NULL, 0);
+		}
+		d_report("ftruncate64_grow", r);
+	}
 	/* ftruncate on map fds. */
 	uint32_t fds[] = {a, ro, wo, pc};
 	const char *fn[] = {"rw", "rdonly", "wronly", "percpu"};
