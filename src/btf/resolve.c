@@ -539,8 +539,11 @@ static int resolve(struct btf_env *env, const struct btf_type *t, u32 id)
 	env->mode = MODE_TBD;
 	env->top = 0;
 	int err = push(env, t, id);
-	while (!err && env->top)
+	while (!err && env->top) {
+		/* Messages name the type being resolved, not the one the walk started at. */
+		env->log_id = env->stack[env->top - 1].id;
 		err = resolve_one(env, &env->stack[env->top - 1]);
+	}
 	env->log_id = id;
 	if (err == -E2BIG)
 		ub_btf_log_type(env, t, "Exceeded max resolving depth:%d", UB_BTF_MAX_RESOLVE_DEPTH);
