@@ -181,8 +181,17 @@ static int obj_cmp(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
+/*
+ * Lock order: a writable mmap() takes a map's freeze lock, then
+ * mappings_lock. So fork() first notes the maps under mappings_lock, drops
+ * it, takes their freeze locks, and only then takes mappings_lock again for
+ * the real fork. fork_lock keeps concurrent forks from sharing fork_locked.
+ */
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void ub_map_fork_prepare(void)
 {
+	pthread_mutex_lock(&fork_lock);
 	pthread_mutex_lock(&mappings_lock);
 	fork_nlocked = 0;
 	for (struct mapping *m = mappings; m; m = m->next) {
@@ -191,12 +200,16 @@ void ub_map_fork_prepare(void)
 			continue;
 		for (int i = 0; i < fork_nlocked; i++)
 			seen |= fork_locked[i] == m->obj;
-		if (!seen && fork_nlocked < FORK_LOCKS)
+		if (!seen && fork_nlocked < FORK_LOCKS) {
+			ub_obj_get(m->obj);
 			fork_locked[fork_nlocked++] = m->obj;
+		}
 	}
+	pthread_mutex_unlock(&mappings_lock);
 	qsort(fork_locked, (size_t)fork_nlocked, sizeof(fork_locked[0]), obj_cmp);
 	for (int i = 0; i < fork_nlocked; i++)
 		map_lock(obj_to_map(fork_locked[i])->h);
+	pthread_mutex_lock(&mappings_lock);
 }
 
 /* In the parent after the real fork (@child < 0: it failed). */
@@ -206,16 +219,23 @@ void ub_map_fork_parent(int child)
 		for (struct mapping *m = mappings; m; m = m->next)
 			if (m->writable)
 				wmap_add_pid(obj_to_map(m->obj)->h, child, 1);
-	for (int i = fork_nlocked - 1; i >= 0; i--)
-		pthread_mutex_unlock(&obj_to_map(fork_locked[i])->h->lock);
 	pthread_mutex_unlock(&mappings_lock);
+	for (int i = fork_nlocked - 1; i >= 0; i--) {
+		pthread_mutex_unlock(&obj_to_map(fork_locked[i])->h->lock);
+		ub_obj_put(fork_locked[i]);
+	}
+	fork_nlocked = 0;
+	pthread_mutex_unlock(&fork_lock);
 }
 
 /* In the child: the freeze locks stay the parent's to release. */
 void ub_map_fork_child(void)
 {
+	for (int i = 0; i < fork_nlocked; i++)
+		ub_obj_put(fork_locked[i]);
 	fork_nlocked = 0;
 	pthread_mutex_unlock(&mappings_lock);
+	pthread_mutex_unlock(&fork_lock);
 }
 
 /*
