@@ -155,6 +155,7 @@ static void fuzz(const uint8_t *raw, uint32_t size, unsigned iters)
 		if (!compare(blob, len, it))
 			bad++;
 	}
+	free(blob);
 }
 
 int main(void)
