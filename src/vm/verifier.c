@@ -2,8 +2,8 @@
 /*
  * The verifier, load-time half: structure (opcodes, reserved fields,
  * registers), helpers (known, allowed for the type, GPL), the control-flow
- * graph (jump ranges, lddw pairs, no back-edges, no unreachable insns, no
- * falling off the end), then the path walk of walk.c (types, bounds, memory
+ * graph (jump ranges, lddw pairs, no unreachable insns, no falling off the
+ * end), then the path walk of walk.c (types, bounds, memory
  * accesses, NULL checks, helper arguments), and the combined stack depth
  * through bpf-to-bpf calls. The interpreter still checks every access at
  * run time, as a second line of defence.
@@ -145,8 +145,8 @@ enum { UNSEEN, ON_STACK, DONE };
 
 /*
  * Pass 2, the kernel's check_cfg: depth-first from each function entry;
- * every target in range and not inside an lddw, no back-edge, nothing
- * unreachable, no path running off the end.
+ * every target in range and not inside an lddw, nothing unreachable, no path
+ * running off the end. Loops are left to the path walk.
  */
 static int check_cfg(struct ub_verify_env *env, const int *ops, u8 *is_entry)
 {
@@ -215,12 +215,10 @@ static int check_cfg(struct ub_verify_env *env, const int *ops, u8 *is_entry)
 					err = -EINVAL;
 					goto out;
 				}
-				if (state[t] == ON_STACK) {
-					log_insn(env, i);
-					VERBOSE(env, "back-edge from insn %u to %lld\n", i, (long long)t);
-					err = -EINVAL;
-					goto out;
-				}
+				/*
+				 * A back-edge is a loop: privileged programs may have
+				 * bounded ones; the path walk proves they end.
+				 */
 				if (state[t] == UNSEEN) {
 					state[t] = ON_STACK;
 					stack[sp++] = (u32)t;

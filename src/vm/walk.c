@@ -17,6 +17,7 @@
 #define VERBOSE(w, ...) ub_vm_logf((w)->env->log, __VA_ARGS__)
 #define NFRAMES UB_MAX_CALL_FRAMES
 #define SLOTS (UB_STACK_SIZE / 8)
+#define LOOP_BUCKETS 65536u
 
 enum rtype {
 	NOT_INIT,
@@ -73,6 +74,15 @@ struct walker {
 	const int *ops;
 	u32 *func_stack;	/* per entry insn: deepest stack use */
 	u32 max_ctx_off;
+	/* Back-edge targets reached on the current path, with the state's hash. */
+	struct {
+		u32 insn;
+		u32 next;	/* older entry in the same bucket, or UINT32_MAX */
+		u64 hash;
+	} *loops;
+	size_t nloops, cap;
+	u32 *bucket;		/* LOOP_BUCKETS heads: newest entry per (insn, hash) bucket */
+	u32 depth;		/* branches being walked (recursion depth) */
 };
 
 /* ---- scalars ---- */
@@ -714,6 +724,12 @@ static void refine_branch(struct vstate *st, const struct bpf_insn *x, bool take
 
 static int walk(struct walker *w, struct vstate *st, u32 i);
 
+/* Copy a state: the frames in use only (most of struct vstate is unused frames). */
+static void copy_state(struct vstate *dst, const struct vstate *src)
+{
+	memcpy(dst, src, offsetof(struct vstate, f) + (size_t)(src->cur + 1) * sizeof(struct frame));
+}
+
 /* The key a stack pointer points to, when its bytes are known (zeros or a spilled constant). */
 static bool const_key(const struct vstate *st, const struct reg *r, const struct ub_map *map,
 		      u64 *key)
@@ -861,7 +877,7 @@ bad_type:
 		struct vstate *cb = malloc(sizeof(*cb));
 		if (!cb)
 			return -ENOMEM;
-		*cb = *st;
+		copy_state(cb, st);
 		int nf = ++cb->cur;
 		struct frame *f = &cb->f[nf];
 		memset(f, 0, sizeof(*f));
@@ -902,8 +918,109 @@ bad_type:
 	return 0;
 }
 
+static u64 mix(u64 h, u64 v)
+{
+	h ^= v;
+	return h * 0x100000001b3ull;
+}
+
+/* A hash of everything the walk knows (the kernel's states_equal, exactly). */
+static u64 state_hash(const struct vstate *st)
+{
+	u64 h = 0xcbf29ce484222325ull;
+	h = mix(h, (u64)st->cur);
+	for (int f = 0; f <= st->cur; f++) {
+		const struct frame *fr = &st->f[f];
+		for (int r = 0; r < 11; r++) {
+			const struct reg *x = &fr->regs[r];
+			h = mix(h, x->type | (u64)x->frame << 8 | (u64)x->id << 16);
+			h = mix(h, (u64)(u32)x->off | (u64)x->range << 32);
+			h = mix(h, x->umin);
+			h = mix(h, x->umax);
+			h = mix(h, (u64)x->smin);
+			h = mix(h, (u64)x->smax);
+			h = mix(h, (u64)(uintptr_t)x->map ^ x->func ^ (u64)x->mem_size << 32);
+		}
+		for (int b = 0; b < UB_STACK_SIZE; b += 8) {
+			u64 v;
+			memcpy(&v, &fr->slot_type[b], 8);
+			if (!v)
+				continue;
+			h = mix(h, v ^ (u64)b << 56);
+			if (fr->slot_type[b] == SLOT_SPILL) {
+				const struct reg *x = &fr->spill[b / 8];
+				h = mix(h, x->type | (u64)(u32)x->off << 8);
+				h = mix(h, x->umin ^ (x->umax << 1) ^ (u64)(uintptr_t)x->map);
+			}
+		}
+		h = mix(h, fr->ret_insn);
+	}
+	return h;
+}
+
+/*
+ * A jump back to @target: the same state at the same insn on this path means
+ * the loop never ends (the kernel's "infinite loop detected"). Otherwise the
+ * loop is walked again, iteration by iteration, within the insn budget.
+ */
+static int back_edge(struct walker *w, const struct vstate *st, u32 from, u32 target)
+{
+	u64 h = state_hash(st);
+	u32 b = (u32)((h ^ target * 0x9e3779b97f4a7c15ull) >> 48) & (LOOP_BUCKETS - 1);
+	for (u32 k = w->bucket[b]; k != UINT32_MAX; k = w->loops[k].next) {
+		if (w->loops[k].insn == target && w->loops[k].hash == h) {
+			log_insn(w, from);
+			VERBOSE(w, "infinite loop detected at insn %u\n", from);
+			return -EINVAL;
+		}
+	}
+	if (w->nloops == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		void *n = realloc(w->loops, cap * sizeof(*w->loops));
+		if (!n)
+			return -ENOMEM;
+		w->loops = n;
+		w->cap = cap;
+	}
+	w->loops[w->nloops].insn = target;
+	w->loops[w->nloops].hash = h;
+	w->loops[w->nloops].next = w->bucket[b];
+	w->bucket[b] = (u32)w->nloops;
+	w->nloops++;
+	return 0;
+}
+
+/* Forget the loop heads above @height (a path ended): newest first, so each is its bucket's head. */
+static void loops_truncate(struct walker *w, size_t height)
+{
+	while (w->nloops > height) {
+		w->nloops--;
+		u64 h = w->loops[w->nloops].hash;
+		u32 b = (u32)((h ^ w->loops[w->nloops].insn * 0x9e3779b97f4a7c15ull) >> 48) &
+			(LOOP_BUCKETS - 1);
+		w->bucket[b] = w->loops[w->nloops].next;
+	}
+}
+
+static int walk_from(struct walker *w, struct vstate *st, u32 i);
+
 /* Walk from insn @i in state @st (owned by the caller) until every path exits. */
 static int walk(struct walker *w, struct vstate *st, u32 i)
+{
+	size_t depth = w->nloops;
+	/* Each open branch is a C frame here: bound them. */
+	if (++w->depth > 8192) {
+		VERBOSE(w, "BPF program is too complex\n");
+		w->depth--;
+		return -E2BIG;
+	}
+	int err = walk_from(w, st, i);
+	w->depth--;
+	loops_truncate(w, depth); /* loop heads of this path only */
+	return err;
+}
+
+static int walk_from(struct walker *w, struct vstate *st, u32 i)
 {
 	const struct bpf_insn *in = w->env->insns;
 	int err;
@@ -1082,11 +1199,13 @@ static int walk(struct walker *w, struct vstate *st, u32 i)
 				continue;
 			}
 		case F_JA:
-			i = (u32)((s64)i + 1 + x->off);
+		case F_JA32: {
+			u32 t = (u32)((s64)i + 1 + (d->fmt == F_JA ? x->off : x->imm));
+			if (t <= i && (err = back_edge(w, st, i, t)))
+				goto out_err;
+			i = t;
 			continue;
-		case F_JA32:
-			i = (u32)((s64)i + 1 + x->imm);
-			continue;
+		}
 		case F_JMP_K:
 		case F_JMP_X: {
 			if ((err = reg_read(w, st, i, x->dst_reg)))
@@ -1106,6 +1225,8 @@ static int walk(struct walker *w, struct vstate *st, u32 i)
 			int known = branch_known(a, &b, op, jmp32);
 			u32 target = (u32)((s64)i + 1 + x->off);
 			if (known == 1) {
+				if (target <= i && (err = back_edge(w, st, i, target)))
+					goto out_err;
 				i = target;
 				continue;
 			}
@@ -1116,7 +1237,20 @@ static int walk(struct walker *w, struct vstate *st, u32 i)
 				err = -ENOMEM;
 				goto out_err;
 			}
-			*other = *st;
+			copy_state(other, st);
+			if (target <= i) {
+				/* A loop: walk the way out first, then go round again here. */
+				refine_branch(other, x, false);
+				err = walk(w, other, i + 1);
+				free(other);
+				if (err)
+					return err;
+				refine_branch(st, x, true);
+				if ((err = back_edge(w, st, i, target)))
+					goto out_err;
+				i = target;
+				continue;
+			}
 			refine_branch(other, x, true);
 			err = walk(w, other, target);
 			free(other);
@@ -1135,13 +1269,21 @@ out_err:
 int ub_verify_walk(struct ub_verify_env *env, const int *ops, u32 *func_stack, u32 *max_ctx_off)
 {
 	struct walker w = {.env = env, .ops = ops, .func_stack = func_stack};
-	struct vstate *st = calloc(1, sizeof(*st));
-	if (!st)
+	w.bucket = malloc(LOOP_BUCKETS * sizeof(u32));
+	if (!w.bucket)
 		return -ENOMEM;
+	memset(w.bucket, 0xff, LOOP_BUCKETS * sizeof(u32));
+	struct vstate *st = calloc(1, sizeof(*st));
+	if (!st) {
+		free(w.bucket);
+		return -ENOMEM;
+	}
 	st->f[0].regs[1] = (struct reg){.type = PTR_CTX};
 	st->f[0].regs[10] = (struct reg){.type = PTR_STACK, .frame = 0};
 	int err = walk(&w, st, 0);
 	free(st);
+	free(w.loops);
+	free(w.bucket);
 	*max_ctx_off = w.max_ctx_off;
 	return err;
 }
