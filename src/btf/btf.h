@@ -73,6 +73,24 @@ UB_HIDDEN int ub_btf_map_check_flags(struct ub_obj *btf, u32 map_type, u32 map_f
 				     u32 key_size, u32 value_size, u32 max_entries,
 				     u32 key_type_id, u32 value_type_id, s32 *spin_lock_off);
 
+/* A byte range of a map value that syscall copies never touch. */
+struct ub_btf_special {
+	u32 off, size;
+};
+#define UB_BTF_MAX_SPECIAL 11
+
+/*
+ * ub_btf_map_check_fields - the same, also listing the value's special
+ * fields other than its lock (a second lock, timers, work queues, kptrs,
+ * graph roots, refcounts) in @special (room for UB_BTF_MAX_SPECIAL), their
+ * count in *@nr_special. The kernel never copies those in from or out to
+ * userspace, and a map that has any cannot be frozen or mmap()ed.
+ */
+UB_HIDDEN int ub_btf_map_check_fields(struct ub_obj *btf, u32 map_type, u32 map_flags,
+				      u32 key_size, u32 value_size, u32 max_entries,
+				      u32 key_type_id, u32 value_type_id, s32 *spin_lock_off,
+				      struct ub_btf_special *special, u32 *nr_special);
+
 /* The BTF object's id (for bpf_map_info.btf_id). */
 UB_HIDDEN u32 ub_btf_id(struct ub_obj *btf);
 

@@ -437,15 +437,17 @@ static bool family_has_check(u32 map_type)
 	return map_type == BPF_MAP_TYPE_ARRAY || map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
 }
 
-int ub_btf_map_check_flags(struct ub_obj *obj, u32 map_type, u32 map_flags, u32 key_size,
-			   u32 value_size, u32 max_entries, u32 key_type_id, u32 value_type_id,
-			   s32 *spin_lock_off)
+int ub_btf_map_check_fields(struct ub_obj *obj, u32 map_type, u32 map_flags, u32 key_size,
+			    u32 value_size, u32 max_entries, u32 key_type_id, u32 value_type_id,
+			    s32 *spin_lock_off, struct ub_btf_special *special, u32 *nr_special)
 {
 	const struct ub_btf *btf = obj_to_btf(obj);
 	const struct btf_type *key = NULL, *value;
 	u32 ks, vs;
 
 	*spin_lock_off = -1;
+	if (nr_special)
+		*nr_special = 0;
 	if (key_type_id) {
 		key = ub_btf_type_id_size(btf, &key_type_id, &ks);
 		if (!key || ks != key_size)
@@ -469,8 +471,26 @@ int ub_btf_map_check_flags(struct ub_obj *obj, u32 map_type, u32 map_flags, u32 
 			if (!field_allowed(rec.fields[i].type, map_type))
 				return -EOPNOTSUPP; /* e.g. a spin lock in a per-CPU value */
 		*spin_lock_off = rec.spin_lock_off;
+		/* Every other field is left alone by syscall copies. */
+		for (u32 i = 0; i < rec.cnt && special && nr_special; i++) {
+			if (rec.fields[i].type == UB_FIELD_SPIN_LOCK &&
+			    (s32)rec.fields[i].off == rec.spin_lock_off)
+				continue;
+			special[*nr_special].off = rec.fields[i].off;
+			special[*nr_special].size = rec.fields[i].size;
+			(*nr_special)++;
+		}
 	}
 	return family_check(map_type, max_entries, key, value);
+}
+
+int ub_btf_map_check_flags(struct ub_obj *obj, u32 map_type, u32 map_flags, u32 key_size,
+			   u32 value_size, u32 max_entries, u32 key_type_id, u32 value_type_id,
+			   s32 *spin_lock_off)
+{
+	return ub_btf_map_check_fields(obj, map_type, map_flags, key_size, value_size,
+				       max_entries, key_type_id, value_type_id, spin_lock_off,
+				       NULL, NULL);
 }
 
 int ub_btf_map_check(struct ub_obj *btf, u32 map_type, u32 key_size, u32 value_size,

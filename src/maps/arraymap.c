@@ -101,7 +101,7 @@ static void *percpu_array_map_lookup(struct ub_map *map, const void *key, u32 cp
  */
 static inline void array_copy_value(const struct ub_map *map, void *dst, const void *src)
 {
-	if (likely(map->spin_lock_off < 0)) {
+	if (likely(map->spin_lock_off < 0 && !map->nr_special)) {
 		if (map->value_size == 8) {
 			memcpy(dst, src, 8);
 			return;
@@ -133,6 +133,8 @@ static __attribute__((noinline)) int array_copy_out(struct ub_map *map, void *va
 		array_copy_value(map, value, elem);
 	if (map->spin_lock_off >= 0) /* the lock word never leaves the map */
 		memset((u8 *)value + map->spin_lock_off, 0, sizeof(u32));
+	for (u32 i = 0; i < map->nr_special; i++) /* nor do timers, kptrs... */
+		memset((u8 *)value + map->h->special[i].off, 0, map->h->special[i].size);
 	return 0;
 }
 
@@ -142,7 +144,8 @@ static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u6
 	if (!elem)
 		return -ENOENT;
 	/* A plain 8-byte value without BPF_F_LOCK, the common case: one move, no frame. */
-	if (likely(map->spin_lock_off < 0 && map->value_size == 8 && !(flags & BPF_F_LOCK))) {
+	if (likely(map->spin_lock_off < 0 && map->value_size == 8 && !(flags & BPF_F_LOCK) &&
+		   !map->nr_special)) {
 		memcpy(value, elem, 8);
 		return 0;
 	}
@@ -255,8 +258,8 @@ static int array_mmap_check(const struct ub_map *map)
 	/* Only BPF_F_MMAPABLE arrays are backed page by page for users. */
 	if (!(map->map_flags & BPF_F_MMAPABLE))
 		return -EINVAL;
-	/* A lock word must not be reachable from userspace. */
-	if (map->spin_lock_off >= 0)
+	/* A lock word (or a timer, kptr...) must not be reachable from userspace. */
+	if (map->spin_lock_off >= 0 || map->nr_special)
 		return -ENOTSUPP;
 	return 0;
 }

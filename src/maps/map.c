@@ -38,6 +38,7 @@ static void map_attach(struct ub_obj *obj)
 	map->max_entries = h->max_entries;
 	map->map_flags = h->map_flags;
 	map->spin_lock_off = h->spin_lock_off;
+	map->nr_special = h->nr_special;
 	map->ncpus = h->ncpus;
 	map->elem_size = h->elem_size;
 	map->percpu_stride = h->percpu_stride;
@@ -48,9 +49,38 @@ __attribute__((constructor)) static void map_kind_register(void)
 	ub_obj_register_kind(UB_OBJ_MAP, sizeof(struct ub_map), map_attach, NULL);
 }
 
+/* Copy everything but the lock word and the special fields (rare: timers, kptrs...). */
+static void copy_around_special(const struct ub_map *map, void *dst, const void *src)
+{
+	struct ub_map_special r[UB_MAP_MAX_SPECIAL + 1];
+	u32 n = 0, at = 0;
+	for (u32 i = 0; i < map->nr_special && i < UB_MAP_MAX_SPECIAL; i++)
+		r[n++] = map->h->special[i];
+	if (map->spin_lock_off >= 0)
+		r[n++] = (struct ub_map_special){(u32)map->spin_lock_off, 4};
+	for (u32 i = 1; i < n; i++) /* by offset */
+		for (u32 j = i; j > 0 && r[j].off < r[j - 1].off; j--) {
+			struct ub_map_special t = r[j];
+			r[j] = r[j - 1];
+			r[j - 1] = t;
+		}
+	for (u32 i = 0; i < n; i++) {
+		if (r[i].off > at)
+			memcpy((u8 *)dst + at, (const u8 *)src + at, r[i].off - at);
+		if (r[i].off + r[i].size > at)
+			at = r[i].off + r[i].size;
+	}
+	if (at < map->value_size)
+		memcpy((u8 *)dst + at, (const u8 *)src + at, map->value_size - at);
+}
+
 void ub_map_copy_value(const struct ub_map *map, void *dst, const void *src)
 {
 	s32 off = map->spin_lock_off;
+	if (unlikely(map->nr_special)) {
+		copy_around_special(map, dst, src);
+		return;
+	}
 	if (likely(off < 0)) {
 		memcpy(dst, src, map->value_size);
 		return;

@@ -8,6 +8,7 @@
 #include "sys/obj.h"
 
 #define UB_WMAP_SLOTS 32
+#define UB_MAP_MAX_SPECIAL 11 /* the kernel's BTF_FIELDS_MAX */
 
 /*
  * The shared part of a map, in its header page right after struct ub_obj_hdr.
@@ -28,6 +29,15 @@ struct ub_map_hdr {
 	u32 btf_value_type_id;
 	u32 btf_vmlinux_value_type_id;
 	s32 spin_lock_off; /* offset of the value's struct bpf_spin_lock, or -1 */
+	/*
+	 * The value's other special fields (a second lock, timers, work queues,
+	 * kptrs, graph roots): syscall copies skip them, lookups return them
+	 * zeroed, and the map cannot be frozen or mmap()ed (src/btf/btf.h).
+	 */
+	u32 nr_special;
+	struct ub_map_special {
+		u32 off, size;
+	} special[UB_MAP_MAX_SPECIAL];
 	u32 ncpus;         /* per-CPU maps: possible CPUs at create time */
 	u64 elem_size;     /* round_up(value_size, 8): the element stride */
 	u64 percpu_stride; /* per-CPU maps: bytes from one CPU's region to the next */
@@ -62,6 +72,7 @@ struct ub_map {
 	u32 max_entries;
 	u32 map_flags;
 	s32 spin_lock_off;
+	u32 nr_special; /* h->special[] entries: 0 for nearly every map */
 	u32 ncpus;
 	u64 elem_size;
 	u64 percpu_stride;

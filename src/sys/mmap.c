@@ -53,7 +53,7 @@ int ub_map_mmap_check(int fd, size_t len, int prot, int flags, s64 off, bool *is
 		return -EACCES;
 	if (prot & PROT_EXEC)
 		return -EPERM;
-	if (!map->ops->mmap_check || map->spin_lock_off >= 0)
+	if (!map->ops->mmap_check || map->spin_lock_off >= 0 || map->nr_special)
 		return -ENOTSUPP;
 	if (!shared || !(mode & UB_MODE_WRITE))
 		return -EINVAL;

@@ -180,6 +180,8 @@ struct map_create_ctx {
 	u32 ncpus;
 	s32 spin_lock_off;
 	u32 btf_id;
+	u32 nr_special;
+	struct ub_btf_special special[UB_BTF_MAX_SPECIAL];
 };
 
 static int map_init(struct ub_obj *obj, void *arg)
@@ -203,6 +205,11 @@ static int map_init(struct ub_obj *obj, void *arg)
 		h->btf_value_type_id = a->btf_value_type_id;
 	}
 	h->spin_lock_off = c->spin_lock_off;
+	h->nr_special = c->nr_special;
+	for (u32 i = 0; i < c->nr_special; i++) {
+		h->special[i].off = c->special[i].off;
+		h->special[i].size = c->special[i].size;
+	}
 	h->ncpus = c->ncpus;
 	h->elem_size = round_up((u64)a->value_size, 8);
 	h->percpu_stride = round_up(h->elem_size * a->max_entries, 64);
@@ -295,10 +302,10 @@ long sys_map_create(union ub_attr *attr, void *uattr)
 		btf = ub_obj_from_fd((int)attr->btf_fd, UB_OBJ_BTF, &mode, &err);
 		if (!btf)
 			return err;
-		err = ub_btf_map_check_flags(btf, attr->map_type, attr->map_flags, attr->key_size,
-					     attr->value_size, attr->max_entries,
-					     attr->btf_key_type_id, attr->btf_value_type_id,
-					     &c.spin_lock_off);
+		err = ub_btf_map_check_fields(btf, attr->map_type, attr->map_flags, attr->key_size,
+					      attr->value_size, attr->max_entries,
+					      attr->btf_key_type_id, attr->btf_value_type_id,
+					      &c.spin_lock_off, c.special, &c.nr_special);
 		if (err)
 			return err;
 		c.btf_id = ub_btf_id(btf);
@@ -459,8 +466,8 @@ long sys_map_freeze(union ub_attr *attr, void *uattr)
 	map = map_from_fd(attr->map_fd, &perms, &err);
 	if (!map)
 		return err;
-	/* Values with special fields (a spin lock) cannot be frozen. */
-	if (map->spin_lock_off >= 0)
+	/* Values with special fields (a spin lock, a timer...) cannot be frozen. */
+	if (map->spin_lock_off >= 0 || map->nr_special)
 		return -ENOTSUPP;
 	/* Already frozen means no write permission: a second freeze is EPERM. */
 	if (!(perms & UB_MODE_WRITE))
