@@ -32,6 +32,10 @@ $(BUILD)/testbin/skel_globals_linked: tests/bpf/skel_globals.c $(BUILD)/bpf/glob
 	@mkdir -p $(dir $@)
 	$(CC) $(INTEG_CLIENT_CFLAGS) -I$(BUILD)/bpf $(LDSAN) -o $@ $< $(INTEG_LINK_PRELOAD) -lbpf
 
+$(BUILD)/testbin/libbpf_peer: tests/bpf/libbpf_peer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(INTEG_CLIENT_CFLAGS) -o $@ $< -lbpf
+
 # Kernel transcripts recorded on Linux 6.18, for machines where bpf() is refused.
 $(BUILD)/testbin/%.expected: tests/bpf/%.expected
 	@mkdir -p $(dir $@)
@@ -40,9 +44,11 @@ $(BUILD)/testbin/%.expected: tests/bpf/%.expected
 TEST_EXTRA += $(BUILD)/bpf/globals.bpf.o $(BUILD)/bpf/globals.skel.h \
 	$(BUILD)/testbin/libbpf_raw $(BUILD)/testbin/libbpf_raw_linked \
 	$(BUILD)/testbin/skel_globals $(BUILD)/testbin/skel_globals_linked \
-	$(BUILD)/testbin/libbpf_raw.expected $(BUILD)/testbin/skel_globals.expected
+	$(BUILD)/testbin/libbpf_raw.expected $(BUILD)/testbin/skel_globals.expected \
+	$(BUILD)/testbin/libbpf_peer
 
-$(BUILD)/tests/integ/libbpf_raw $(BUILD)/tests/integ/libbpf_skel: tests/integ/libbpf_run.h
+$(BUILD)/tests/integ/libbpf_raw $(BUILD)/tests/integ/libbpf_skel $(BUILD)/tests/integ/libbpf_scm_mt: \
+		tests/integ/libbpf_run.h
 # The concurrent tests hand ThreadSanitizer their suppressions through
 # __tsan_default_suppressions (tsan_mt.h), which the runtime only finds exported.
 INTEG_MT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/integ/*_mt*.c))
