@@ -266,10 +266,14 @@ UB_EXPORT int mprotect(void *addr, size_t len, int prot)
 UB_EXPORT int ftruncate(int fd, off_t len)
 {
 	REAL(ftruncate);
-	if (ub_fd_known(fd)) {
+	/* Resolve the fd (one received over SCM_RIGHTS is not in the table yet). */
+	u32 mode;
+	int e = errno;
+	if (ub_fd_get(fd, &mode)) {
 		errno = EINVAL;
 		return -1;
 	}
+	errno = e;
 	return real_ftruncate(fd, len);
 }
 

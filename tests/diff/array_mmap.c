@@ -3,6 +3,7 @@
 #include "array_common.h"
 
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -405,6 +406,40 @@ static void mmap_cases(void)
 		}
 		snprintf(w, sizeof(w), "ftruncate_%s", fn[i]);
 		d_report(w, r);
+	}
+	/* An fd received over SCM_RIGHTS (not yet known to userbpf) is still a map fd. */
+	{
+		struct dres r[2] = {{0}};
+		for (int s = d_first(); s < 2; s++) {
+			int sv[2], got = -1;
+			char c = 'x';
+			union {
+				struct cmsghdr h;
+				char buf[CMSG_SPACE(sizeof(int))];
+			} u;
+			struct iovec iov = {.iov_base = &c, .iov_len = 1};
+			struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+					     .msg_controllen = sizeof(u.buf)};
+			int myfd = d_fd(a, s);
+			CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &myfd, sizeof(int));
+			CHECK(sendmsg(sv[0], &msg, 0) == 1, "sendmsg");
+			memset(u.buf, 0, sizeof(u.buf));
+			msg.msg_controllen = sizeof(u.buf);
+			if (recvmsg(sv[1], &msg, MSG_CMSG_CLOEXEC) == 1 && CMSG_FIRSTHDR(&msg))
+				memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+			errno = 0;
+			int x = ftruncate(got, 0);
+			r[s] = d_res(x, errno, NULL, 0);
+			close(got);
+			close(sv[0]);
+			close(sv[1]);
+		}
+		d_report("ftruncate_scm_rights_fd", r);
 	}
 	d_close(a);
 	d_close(two);
