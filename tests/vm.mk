@@ -36,3 +36,18 @@ $(BUILD)/bench/vm-bench: bench/vm.c $(BUILD)/libuserbpf.a
 .PHONY: bench-vm
 bench-vm: $(BUILD)/bench/vm-bench
 	$(BUILD)/bench/vm-bench
+
+# `make fuzz-smoke`: the loader/verifier/interpreter fuzzer (libFuzzer, clang,
+# ASan+UBSan) built from the library sources, run for about 30 seconds.
+FUZZ_BUILD := $(BUILD)-fuzz
+$(FUZZ_BUILD)/vm_prog_fuzz: tests/fuzz/vm_prog_fuzz.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-D_GNU_SOURCE -Iinclude -Isrc -pthread -o $@ $^ -ldl
+
+.PHONY: fuzz-smoke
+fuzz-smoke: $(FUZZ_BUILD)/vm_prog_fuzz
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	root=$$(mktemp -d /dev/shm/userbpf-fuzz.XXXXXX); \
+	USERBPF_ROOT=$$root $(FUZZ_BUILD)/vm_prog_fuzz -max_total_time=30 -rss_limit_mb=4096 \
+		$(FUZZ_BUILD)/corpus; rc=$$?; rm -rf $$root; exit $$rc

@@ -233,6 +233,7 @@ struct load_ctx {
 	bool gpl;
 	u32 stack_depth;
 	u32 processed;
+	u32 max_ctx_off;
 	u64 load_time;
 	u8 tag[8];
 };
@@ -250,6 +251,7 @@ static int prog_init(struct ub_obj *obj, void *arg)
 	h->gpl_compatible = c->gpl;
 	h->stack_depth = c->stack_depth;
 	h->verified_insns = c->processed;
+	h->max_ctx_off = c->max_ctx_off;
 	h->load_time = c->load_time;
 	h->func_info_cnt = a->func_info_cnt;
 	h->line_info_cnt = a->line_info_cnt;
@@ -533,6 +535,7 @@ long ub_sys_prog_load(union ub_attr *attr, void *uattr)
 	free(env.inline_lookup);
 	c.stack_depth = env.stack_depth;
 	c.processed = env.processed;
+	c.max_ctx_off = env.max_ctx_off;
 	c.load_time = boottime_ns();
 
 	struct ub_obj *obj;

@@ -311,7 +311,8 @@ static int test_run_syscall(struct ub_prog *prog, union ub_attr *a, void *uattr)
 	if (a->test.data_in || a->test.data_out || a->test.ctx_out || a->test.duration ||
 	    a->test.repeat || a->test.flags || a->test.batch_size)
 		return -EINVAL;
-	if (size > 0xffff)
+	/* The context must hold every byte the verifier let the program touch. */
+	if (size > 0xffff || size < prog->h->max_ctx_off)
 		return -EINVAL;
 	u8 *ctx = NULL;
 	if (size) {

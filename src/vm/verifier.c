@@ -114,11 +114,13 @@ static int check_insns(struct ub_verify_env *env, int *ops)
 	return 0;
 }
 
-/* Where control can go from @i: up to two successors; -1 for none. */
+#define NO_SUCC INT64_MIN
+
+/* Where control can go from @i: up to two successors; NO_SUCC for none. */
 static void successors(const struct bpf_insn *in, const int *ops, u32 i, s64 out[2])
 {
 	const struct ub_insn_desc *d = &ub_insn_descs[ops[i]];
-	out[0] = out[1] = -1;
+	out[0] = out[1] = NO_SUCC;
 	switch (d->fmt) {
 	case F_EXIT:
 		return;
@@ -196,9 +198,9 @@ static int check_cfg(struct ub_verify_env *env, const int *ops, u8 *is_entry)
 			bool pushed = false;
 			for (; edge[i] < 2; edge[i]++) {
 				s64 t = succ[edge[i]];
-				if (t < 0)
+				if (t == NO_SUCC)
 					continue;
-				if (t >= cnt) {
+				if (t < 0 || t >= cnt) {
 					log_insn(env, i);
 					if (t == cnt && !is_jump(&ub_insn_descs[ops[i]]))
 						VERBOSE(env, "last insn is not an exit or jmp\n");

@@ -34,6 +34,8 @@ struct ub_prog_hdr {
 	u32 nr_map_ids;
 	u32 map_lock;		/* ub_spin_lock word guarding map_ids for BIND_MAP */
 	u32 verified_insns;
+	u32 max_ctx_off;	/* syscall programs: test runs need a context this large */
+	u32 pad;
 	u64 load_time;		/* CLOCK_BOOTTIME ns, as the kernel reports it */
 	u8 tag[8];
 	char name[16];

@@ -129,6 +129,7 @@ static const struct tcase cases[] = {
 	{"cls ctx len set", P_CLS_MARK, 64, .ctx_buf = 1, .ctx_size_in = 184, .ctx = {[0] = 1}},
 	{"cls batch", P_CLS_LEN, 64, .batch = 1},
 	{"syscall ctx", P_SYSCALL, 0, .ctx_buf = 1, .ctx_size_in = 16, .ctx = {1, 2, 3, 4}},
+	{"syscall ctx smaller than used", P_SYSCALL, 0, .ctx_buf = 1, .ctx_size_in = 4},
 	{"syscall repeat", P_SYSCALL, 0, .ctx_buf = 1, .ctx_size_in = 16, .repeat = 2},
 	{"syscall data", P_SYSCALL, 64, .ctx_buf = 1, .ctx_size_in = 16},
 	{"syscall ctx_out", P_SYSCALL, 0, .ctx_buf = 1, .ctx_size_in = 16, .ctx_out_buf = 1, .ctx_size_out = 16},
