@@ -155,6 +155,56 @@ static void info_cases(uint32_t type, const char *tn)
 	d_close(m);
 }
 
+/*
+ * /proc/self/fdinfo of a map fd, without the lines that differ by nature
+ * (file position, open flags, mount and inode, the id).
+ */
+static void fdinfo_case(const char *name, uint32_t sym)
+{
+	struct dres r[2] = {{0}};
+	for (int s = d_first(); s < 2; s++) {
+		char path[64], line[256], out[2048] = "";
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", d_fd(sym, s));
+		FILE *f = fopen(path, "re");
+		if (!f) {
+			r[s] = d_res(-1, errno, NULL, 0);
+			continue;
+		}
+		while (fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "pos:", 4) || !strncmp(line, "flags:", 6) ||
+			    !strncmp(line, "mnt_id:", 7) || !strncmp(line, "ino:", 4) ||
+			    !strncmp(line, "map_id:", 7))
+				continue;
+			strncat(out, line, sizeof(out) - strlen(out) - 1);
+		}
+		fclose(f);
+		r[s] = d_res(0, 0, out, strlen(out));
+		if (getenv("UB_DIFF_VERBOSE"))
+			fprintf(stderr, "%s side %d:\n%s", name, s, out);
+	}
+	d_report(name, r);
+}
+
+static void fdinfo_cases(uint32_t type, const char *tn)
+{
+	static const uint32_t shapes[][3] = {{4, 8, 0}, {1, 1, 0}, {1000, 12, 0}, {3, 20, 0},
+					     {4, 8, BPF_F_RDONLY_PROG}, {10, 8, BPF_F_MMAPABLE}};
+	char w[64];
+	for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
+		if (type != BPF_MAP_TYPE_ARRAY && (shapes[i][2] & BPF_F_MMAPABLE))
+			continue;
+		uint32_t m = d_map(type, 4, shapes[i][1], shapes[i][0], shapes[i][2]);
+		snprintf(w, sizeof(w), "%s/fdinfo_me%u_vs%u_f%#x", tn, shapes[i][0], shapes[i][1],
+			 shapes[i][2]);
+		fdinfo_case(w, m);
+		freeze(m);
+		snprintf(w, sizeof(w), "%s/fdinfo_me%u_vs%u_f%#x_frozen", tn, shapes[i][0],
+			 shapes[i][1], shapes[i][2]);
+		fdinfo_case(w, m);
+		d_close(m);
+	}
+}
+
 static void id_cases(uint32_t type, const char *tn)
 {
 	char w[64];
@@ -257,6 +307,7 @@ int main(void)
 	d_init("array_info");
 	for (size_t t = 0; t < ARRAY_SIZE(d_types); t++) {
 		info_cases(d_types[t].type, d_types[t].name);
+		fdinfo_cases(d_types[t].type, d_types[t].name);
 		id_cases(d_types[t].type, d_types[t].name);
 	}
 	return d_done();
