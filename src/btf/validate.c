@@ -687,14 +687,12 @@ static int check_meta(struct btf_env *env, const struct btf_type *t, u32 left)
 static int add_type(struct btf_env *env, const struct btf_type *t)
 {
 	struct ub_btf *btf = env->btf;
+	/*
+	 * No count limit: the live kernel takes more than 2^20 types (ids past
+	 * 0xfffff cannot be referred to, but they exist); the 16 MiB blob bounds it.
+	 */
 	if (btf->nr_types >= env->cap) {
-		if (env->cap > UB_BTF_MAX_TYPE) {
-			ub_vlog(env->log, "Exceeded max num of types");
-			return -E2BIG; /* ids are 20 bits */
-		}
 		u32 cap = env->cap ? env->cap * 2 : 64;
-		if (cap > UB_BTF_MAX_TYPE + 1)
-			cap = UB_BTF_MAX_TYPE + 1;
 		const struct btf_type **nt = realloc(btf->types, cap * sizeof(*nt));
 		if (!nt)
 			return -ENOMEM;

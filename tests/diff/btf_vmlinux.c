@@ -2,6 +2,7 @@
 /* The running kernel's own BTF (5 MB, ~150k types) loaded on both sides: result, log text, log size. */
 #include "diff.h"
 
+#include <linux/btf.h>
 #include <sys/stat.h>
 
 struct btf_load_attr {
@@ -64,5 +65,45 @@ int main(void)
 		d_report(name, r);
 	}
 	free(blob);
+
+	/*
+	 * More than 2^20 types: the kernel takes them (only references past id
+	 * 0xfffff are refused). 0x110000 FWDs, then one PTR to a high id.
+	 */
+	uint32_t nt = 0x110000;
+	size_t tl = (size_t)nt * 12;
+	for (int variant = 0; variant < 2; variant++) {
+		size_t extra = variant ? 12 : 0, sz = 24 + tl + extra + 3;
+		uint8_t *big = calloc(1, sz);
+		struct btf_header *h = (void *)big;
+		h->magic = BTF_MAGIC;
+		h->version = BTF_VERSION;
+		h->hdr_len = 24;
+		h->type_len = (uint32_t)(tl + extra);
+		h->str_off = (uint32_t)(tl + extra);
+		h->str_len = 3;
+		uint32_t *t = (uint32_t *)(big + 24);
+		for (uint32_t i = 0; i < nt; i++) {
+			t[3 * i] = 1;
+			t[3 * i + 1] = (uint32_t)BTF_KIND_FWD << 24;
+		}
+		if (variant) {
+			t[3 * nt + 1] = (uint32_t)BTF_KIND_PTR << 24;
+			t[3 * nt + 2] = 0x100001;
+		}
+		memcpy(big + 24 + tl + extra, "\0a\0", 3);
+		struct dres r[2];
+		for (int s = d_first(); s < 2; s++) {
+			struct btf_load_attr a = {.btf = (uintptr_t)big, .btf_size = (uint32_t)sz};
+			errno = 0;
+			long ret = d_bpf(s, BPF_BTF_LOAD, &a, sizeof(a));
+			int e = errno;
+			if (ret >= 0)
+				close((int)ret);
+			r[s] = d_res(ret >= 0 ? 0 : ret, e, NULL, 0);
+		}
+		d_report(variant ? "big/ptr_to_id_past_20_bits" : "big/0x110000_types", r);
+		free(big);
+	}
 	return d_done();
 }
