@@ -51,7 +51,7 @@ int main(void)
 		}
 		/* value sizes, small and at the limits. */
 		static const uint32_t vs[] = {0, 1, 3, 4, 12, 32768, 32769, 32776, 1u << 20,
-					      (4u << 20) - 1, 4u << 20, (4u << 20) + 1,
+					      (4u << 20) - 1, 4u << 20, (4u << 20) + 1, 32u << 20,
 					      0x80000000u, 0xffffffffu};
 		for (size_t i = 0; i < ARRAY_SIZE(vs); i++) {
 			snprintf(w, sizeof(w), "%#x", vs[i]);
