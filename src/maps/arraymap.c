@@ -161,6 +161,11 @@ static int percpu_array_sys_lookup(struct ub_map *map, const void *key, void *va
 	for (u32 cpu = 0; cpu < map->ncpus; cpu++)
 		percpu_copy_slot(map, (u8 *)value + cpu * map->elem_size,
 				 percpu_elem(map, index, cpu));
+	/* Special fields (kptrs, refcounts) never leave the map: each CPU's reads as 0. */
+	for (u32 i = 0; unlikely(i < map->nr_special); i++)
+		for (u32 cpu = 0; cpu < map->ncpus; cpu++)
+			memset((u8 *)value + cpu * map->elem_size + map->h->special[i].off, 0,
+			       map->h->special[i].size);
 	return 0;
 }
 
@@ -213,6 +218,21 @@ static int percpu_array_map_update(struct ub_map *map, const void *key, const vo
 	return 0;
 }
 
+/* A slot update that leaves the special fields (kptrs, refcounts) as they are. */
+static __attribute__((noinline)) void percpu_update_around_special(struct ub_map *map, u32 index,
+								   const void *value)
+{
+	u8 saved[UB_MAP_MAX_SPECIAL][32];
+	for (u32 cpu = 0; cpu < map->ncpus; cpu++) {
+		u8 *slot = percpu_elem(map, index, cpu);
+		for (u32 i = 0; i < map->nr_special && i < UB_MAP_MAX_SPECIAL; i++)
+			memcpy(saved[i], slot + map->h->special[i].off, map->h->special[i].size);
+		percpu_copy_slot(map, slot, (const u8 *)value + cpu * map->elem_size);
+		for (u32 i = 0; i < map->nr_special && i < UB_MAP_MAX_SPECIAL; i++)
+			memcpy(slot + map->h->special[i].off, saved[i], map->h->special[i].size);
+	}
+}
+
 static int percpu_array_sys_update(struct ub_map *map, const void *key, const void *value,
 				   u64 flags)
 {
@@ -223,6 +243,10 @@ static int percpu_array_sys_update(struct ub_map *map, const void *key, const vo
 		return err;
 	/* The whole 8-byte-rounded slot of every CPU, user padding included. */
 	u32 index = *(const u32 *)key;
+	if (unlikely(map->nr_special)) {
+		percpu_update_around_special(map, index, value);
+		return 0;
+	}
 	for (u32 cpu = 0; cpu < map->ncpus; cpu++)
 		percpu_copy_slot(map, percpu_elem(map, index, cpu),
 				 (const u8 *)value + cpu * map->elem_size);

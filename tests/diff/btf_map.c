@@ -14,6 +14,7 @@ enum {
 	T_TIMER, T_VAL_TIMER, T_VAR, T_DATASEC, T_LOCK_ARR, T_ARR_LOCK, T_CONST_LOCK,
 	T_VAL_CONST_LOCK, T_ENUM, T_LOCK_AT_4, T_LOCK_PTR_TAG, T_TAG, T_PTR, T_VAL_BADTAG,
 	T_LONG2, T_LHEAD, T_LONG3, T_LNODE, T_NODE, T_VAL_LIST, T_TAG_CONTAINS,
+	T_KTARGET, T_KTAG, T_KPTR, T_VAL_KPTR,
 };
 
 static void build_btf(void)
@@ -80,6 +81,13 @@ static void build_btf(void)
 	bb_member(&B, "l", T_LOCK, 0);
 	bb_member(&B, "h", T_LHEAD, 64);
 	bb_decl_tag(&B, "contains:node:n", T_VAL_LIST, 1);          /* T_TAG_CONTAINS */
+	bb_struct(&B, BTF_KIND_STRUCT, "ub_kptr_target", 0, 1, 8);  /* T_KTARGET */
+	bb_member(&B, "x", T_LONG, 0);
+	bb_ref(&B, BTF_KIND_TYPE_TAG, "kptr", T_KTARGET);            /* T_KTAG */
+	bb_ref(&B, BTF_KIND_PTR, "", T_KTAG);                        /* T_KPTR */
+	bb_struct(&B, BTF_KIND_STRUCT, "val_kptr", 0, 2, 16);       /* T_VAL_KPTR */
+	bb_member(&B, "p", T_KPTR, 0);
+	bb_member(&B, "x", T_LONG, 64);
 	bb_finish(&B);
 }
 
@@ -242,6 +250,21 @@ int main(void)
 	d_close(create("btf_fd_is_map", A, 8, 4, 0, T_INT, T_PLAIN, lockmap));
 	d_close(create("list_head_array", A, 24, 4, 0, T_INT, T_VAL_LIST, btf_sym));
 	d_close(create("list_head_percpu", PA, 24, 4, 0, T_INT, T_VAL_LIST, btf_sym));
+	/* A kptr in a per-CPU value: allowed; each CPU's copy keeps it out of syscalls. */
+	m = create("kptr_percpu", PA, 16, 2, 0, T_INT, T_VAL_KPTR, btf_sym);
+	if (both(m)) {
+		static uint8_t pv[64 * 16];
+		uint32_t k = 1;
+		size_t len = (size_t)d.ncpus * 16;
+		memset(pv, 0xee, len);
+		d_elem_case("kptr_percpu/update", BPF_MAP_UPDATE_ELEM, m, &k, 4, pv, len, 0, 32);
+		memset(pv, 0x55, len);
+		d_elem_case("kptr_percpu/lookup", BPF_MAP_LOOKUP_ELEM, m, &k, 4, pv, len, 0, 32);
+		struct dcase *fc = d_new(BPF_MAP_FREEZE, 4, "kptr_percpu/freeze");
+		fc->t.a.map_fd = m;
+		d_run(fc);
+	}
+	d_close(m);
 
 	/* Where the lock is found: each map is probed with F_LOCK lookups and freeze. */
 	static const struct {
@@ -253,6 +276,7 @@ int main(void)
 		{"lock_at_4", 8, T_LOCK_AT_4},  {"lock_and_bad_tag", 16, T_LOCK_PTR_TAG},
 		{"plain", 8, T_PLAIN},          {"timer", 24, T_VAL_TIMER},
 		{"list_head", 24, T_VAL_LIST}, /* lookups show kernel pointers: not compared */
+		{"kptr", 16, T_VAL_KPTR},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
 		char n[96];
