@@ -19,14 +19,14 @@ int ub_vlog_init(struct ub_vlog *log, u32 level, u64 ubuf, u32 size)
 		return 0;
 	/* A buffer and its size come together. */
 	if (!!ubuf != !!size)
-		return -EINVAL;
+		return -EINVAL; /* a buffer and its size come together */
 	/* A buffer without a level would stay empty. */
 	if (ubuf && !level)
-		return -EINVAL;
+		return -EINVAL; /* a buffer needs a level */
 	if (level & ~UB_LOG_MASK)
-		return -EINVAL;
+		return -EINVAL; /* unknown level bits */
 	if (size > UINT32_MAX >> 2)
-		return -EINVAL;
+		return -EINVAL; /* len_total above UINT_MAX >> 2 */
 	return 0;
 }
 
@@ -80,7 +80,7 @@ int ub_vlog_finalize(struct ub_vlog *log, u32 *true_size)
 	const char *from = (log->level & UB_LOG_FIXED) ? log->text : log->text + log->len - keep;
 	memcpy(log->ubuf, from, keep);
 	log->ubuf[keep] = '\0';
-	return -ENOSPC;
+	return -ENOSPC; /* the log did not fit: truncated */
 }
 
 void ub_vlog_free(struct ub_vlog *log)
@@ -154,7 +154,7 @@ long ub_sys_btf_load(union ub_attr *attr, void *uattr)
 
 	/* The only flag is the token's. */
 	if (attr->btf_flags & ~BPF_F_TOKEN_FD)
-		return -EINVAL;
+		return -EINVAL; /* BTF_LOAD takes only BPF_F_TOKEN_FD */
 	/* No fd here is a BPF token: a closed fd is EBADF, any other EINVAL. */
 	if (attr->btf_flags & BPF_F_TOKEN_FD)
 		return fcntl(attr->btf_token_fd, F_GETFD) < 0 ? -EBADF : -EINVAL;
@@ -222,32 +222,32 @@ static long btf_get_info(struct ub_obj *obj, void *uinfo, u32 info_len, void *ua
 
 	/* Bytes past the struct we know must be zero. */
 	if (info_len > UB_PAGE_SIZE)
-		return -E2BIG;
+		return -E2BIG; /* bpf_check_uarg_tail_zero: more than a page */
 	if (info_len > sizeof(info)) {
 		if (!uinfo)
-			return -EFAULT;
+			return -EFAULT; /* a tail to check and no buffer */
 		if (!mem_is_zero(uinfo, sizeof(info), info_len))
-			return -E2BIG;
+			return -E2BIG; /* non-zero bytes past struct bpf_btf_info */
 	}
 	u32 copy = info_len < sizeof(info) ? info_len : sizeof(info);
 	memset(&info, 0, sizeof(info));
 	if (copy) {
 		if (!uinfo)
-			return -EFAULT;
+			return -EFAULT; /* copy_from_user of the info */
 		memcpy(&info, uinfo, copy);
 	}
 	info.id = obj->id;
 	u32 bcopy = btf->size < info.btf_size ? btf->size : info.btf_size;
 	if (bcopy) {
 		if (!info.btf)
-			return -EFAULT;
+			return -EFAULT; /* copy_to_user of the blob */
 		memcpy(u64_to_ptr(info.btf), btf->data, bcopy);
 	}
 	info.btf_size = btf->size;
 	info.kernel_btf = 0;
 	/* A name buffer and its length come together; user BTF is unnamed. */
 	if (!info.name != !info.name_len)
-		return -EINVAL;
+		return -EINVAL; /* name and name_len come together */
 	u32 ulen = info.name_len;
 	info.name_len = 0;
 	if (info.name && ulen)

@@ -66,7 +66,7 @@ int ub_btf_find_by_name_kind(const struct ub_btf *btf, const char *name, u32 kin
 		if (btf_kind(t) == kind && !strcmp(ub_btf_name(btf, t), name))
 			return (int)id;
 	}
-	return -ENOENT;
+	return -ENOENT; /* btf_find_by_name_kind: none */
 }
 
 struct field_walk {
@@ -167,11 +167,11 @@ static int find_graph_root(struct field_walk *w, const struct btf_type *pt, int 
 		return -EINVAL; /* a root must say what it contains */
 	const char *colon = strchr(value, ':');
 	if (!colon)
-		return -EINVAL;
+		return -EINVAL; /* "contains:" needs "<struct>:<member>" */
 	char name[UB_LOG_LINE_MAX + 1];
 	size_t n = (size_t)(colon - value);
 	if (n >= sizeof(name))
-		return -EINVAL;
+		return -EINVAL; /* a struct name longer than any BTF line */
 	memcpy(name, value, n);
 	name[n] = '\0';
 	int id = ub_btf_find_by_name_kind(btf, name, BTF_KIND_STRUCT);
@@ -218,7 +218,7 @@ static int repeat_fields(struct field_walk *w, u32 first, u32 n, u32 elem_size)
 			return -EINVAL; /* only kptrs and graph roots may repeat */
 	}
 	if (n > 1 && (u64)per * (n - 1) > UB_MAX_FIELDS - w->cnt)
-		return -E2BIG;
+		return -E2BIG; /* more than BTF_FIELDS_MAX fields */
 	for (u32 e = 1; e < n; e++)
 		for (u32 i = 0; i < per; i++) {
 			struct ub_btf_field f = w->info[first + i];
@@ -240,7 +240,7 @@ static int find_one(struct field_walk *w, const struct btf_type *pt, int idx,
 		t = ub_btf_type(btf, a->type);
 	}
 	if (i == UB_BTF_MAX_RESOLVE_DEPTH)
-		return -E2BIG;
+		return -E2BIG; /* arrays nested past the resolve depth */
 	if (!nelems || !t)
 		return 0;
 	int type = field_type_of(w, t, &size, &align);
@@ -251,7 +251,7 @@ static int find_one(struct field_walk *w, const struct btf_type *pt, int idx,
 		if (expected && expected != (u64)t->size * nelems)
 			return 0;
 		if (level + 1 >= UB_BTF_MAX_RESOLVE_DEPTH)
-			return -E2BIG;
+			return -E2BIG; /* structs nested past the resolve depth */
 		u32 first = w->cnt;
 		int err = find_in_struct(w, t, off, level + 1);
 		if (err < 0)
@@ -277,7 +277,7 @@ static int find_one(struct field_walk *w, const struct btf_type *pt, int idx,
 			return r;
 	}
 	if (w->cnt >= UB_MAX_FIELDS)
-		return -E2BIG;
+		return -E2BIG; /* more than BTF_FIELDS_MAX fields */
 	u32 first = w->cnt;
 	w->info[w->cnt++] = f;
 	return nelems > 1 ? repeat_fields(w, first, nelems, size) : 0;
@@ -365,11 +365,11 @@ int ub_btf_parse_fields(const struct ub_btf *btf, const struct btf_type *t, u32 
 	/* A graph root is only used under the value's lock. */
 	if ((rec->mask & (UB_FIELD_LIST_HEAD | UB_FIELD_RB_ROOT)) &&
 	    !(rec->mask & (UB_FIELD_SPIN_LOCK | UB_FIELD_RES_SPIN_LOCK)))
-		return -EINVAL;
+		return -EINVAL; /* graph roots need a bpf_spin_lock in the value */
 	/* A node in a list and a tree at once needs a refcount. */
 	if ((rec->mask & UB_FIELD_LIST_NODE) && (rec->mask & UB_FIELD_RB_NODE) &&
 	    !(rec->mask & UB_FIELD_REFCOUNT))
-		return -EINVAL;
+		return -EINVAL; /* list and tree nodes together need a bpf_refcount */
 	return 1;
 }
 
@@ -420,14 +420,14 @@ static int family_check(u32 map_type, u32 max_entries, const struct btf_type *ke
 	if (!key) {
 		/* Keyless BTF: only libbpf's single-element .data/.rodata/.bss arrays. */
 		if (map_type != BPF_MAP_TYPE_ARRAY || max_entries != 1)
-			return -EINVAL;
+			return -EINVAL; /* keyless: only ARRAY with max_entries 1 */
 		if (btf_kind(value) != BTF_KIND_DATASEC)
-			return -EINVAL;
+			return -EINVAL; /* keyless: the value is a DATASEC */
 		return 0;
 	}
 	/* An array index is a 32-bit integer. */
 	if (btf_kind(key) != BTF_KIND_INT || key->size != 4)
-		return -EINVAL;
+		return -EINVAL; /* an array key is a 4-byte INT */
 	return 0;
 }
 

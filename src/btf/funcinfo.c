@@ -76,7 +76,7 @@ int ub_btf_check_line_info(const struct ub_btf *btf, const void *recs, u32 rec_s
 			if (log)
 				fprintf(log, "Invalid line_info[%u].insn_off:%u (prev_offset:%u prog->len:%u)\n",
 					i, rec.insn_off, prev, insn_cnt);
-			return -EINVAL;
+			return -EINVAL; /* line_info insn_off order and range */
 		}
 		/* Both offsets name strings of the program's BTF. */
 		if (!ub_btf_str(btf, rec.line_off) || !ub_btf_str(btf, rec.file_name_off))

@@ -133,7 +133,7 @@ static int resolve_modifier(struct btf_env *env, struct resolve_vertex *v)
 		if (btf_kind(next) != BTF_KIND_UNKN && btf_kind(next) != BTF_KIND_FWD &&
 		    btf_kind(next) != BTF_KIND_FUNC_PROTO) {
 			ub_btf_log_type(env, v->t, "Invalid type_id");
-			return -EINVAL;
+			return -EINVAL; /* out of range, or a VAR/DATASEC/DECL_TAG target */
 		}
 	}
 	pop_resolved(env, next_id, 0);
@@ -150,7 +150,7 @@ static int resolve_ptr_or_var(struct btf_env *env, struct resolve_vertex *v)
 
 	if (!next || source_only(next)) {
 		ub_btf_log_type(env, v->t, "Invalid type_id");
-		return -EINVAL;
+		return -EINVAL; /* not void, FWD or FUNC_PROTO either */
 	}
 	if (!is_sink(env, next) && !is_resolved(env, next_id))
 		return push(env, next, next_id);
@@ -187,7 +187,7 @@ static int resolve_array(struct btf_env *env, struct resolve_vertex *v)
 
 	if (!t || btf_nosize(t) || source_only(t)) {
 		ub_btf_log_type(env, v->t, "Invalid index");
-		return -EINVAL;
+		return -EINVAL; /* array index: a sized non-source type */
 	}
 	if (!is_sink(env, t) && !is_resolved(env, id))
 		return push(env, t, id);
@@ -201,14 +201,14 @@ static int resolve_array(struct btf_env *env, struct resolve_vertex *v)
 	t = ub_btf_type(btf, id);
 	if (!t || btf_nosize(t) || source_only(t)) {
 		ub_btf_log_type(env, v->t, "Invalid elem");
-		return -EINVAL;
+		return -EINVAL; /* array element: a sized non-source type */
 	}
 	if (!is_sink(env, t) && !is_resolved(env, id))
 		return push(env, t, id);
 	t = ub_btf_type_id_size(btf, &id, &elem_size);
 	if (!t) {
 		ub_btf_log_type(env, v->t, "Invalid elem");
-		return -EINVAL;
+		return -EINVAL; /* array element without a size */
 	}
 	if (btf_kind(t) == BTF_KIND_INT && !btf_int_is_regular(t)) {
 		ub_btf_log_type(env, v->t, "Invalid array of int");
@@ -238,7 +238,7 @@ static int member_err(struct btf_env *env, const struct btf_type *s, const struc
 		      const char *msg)
 {
 	ub_btf_log_member(env, s, m, "%s", msg);
-	return -EINVAL;
+	return -EINVAL; /* the member check failed */
 }
 
 static int check_member(struct btf_env *env, const struct btf_type *s, const struct btf_member *m,
@@ -421,7 +421,7 @@ static int resolve_datasec(struct btf_env *env, struct resolve_vertex *v)
 		u32 id = var->type, size;
 		if (!ub_btf_type_id_size(btf, &id, &size)) {
 			ub_btf_log_vsi(env, v->t, &vsi[i], "Invalid type");
-			return -EINVAL;
+			return -EINVAL; /* the variable has no size */
 		}
 		if (vsi[i].size < size) {
 			ub_btf_log_vsi(env, v->t, &vsi[i], "Invalid size");
@@ -479,7 +479,7 @@ static int resolve_decl_tag(struct btf_env *env, struct resolve_vertex *v)
 		}
 		if ((u32)idx >= vlen) {
 			ub_btf_log_type(env, v->t, "Invalid component_idx");
-			return -EINVAL;
+			return -EINVAL; /* component_idx past the members/args */
 		}
 	}
 	pop_resolved(env, next_id, 0);
@@ -570,7 +570,7 @@ static int check_func_proto(struct btf_env *env, const struct btf_type *t)
 		const struct btf_type *rt = ub_btf_type(btf, rid);
 		if (!rt || source_only(rt)) {
 			ub_btf_log_type(env, t, "Invalid return type");
-			return -EINVAL;
+			return -EINVAL; /* return type out of range or source-only */
 		}
 		if (needs_resolve(rt) && !is_resolved(env, rid)) {
 			err = resolve(env, rt, rid);
@@ -579,7 +579,7 @@ static int check_func_proto(struct btf_env *env, const struct btf_type *t)
 		}
 		if (!ub_btf_type_id_size(btf, &rid, NULL)) {
 			ub_btf_log_type(env, t, "Invalid return type");
-			return -EINVAL;
+			return -EINVAL; /* return type without a size */
 		}
 	}
 	if (!n)
@@ -587,7 +587,7 @@ static int check_func_proto(struct btf_env *env, const struct btf_type *t)
 	if (!p[n - 1].type) { /* varargs */
 		if (p[n - 1].name_off) {
 			ub_btf_log_type(env, t, "Invalid arg#%u", n);
-			return -EINVAL;
+			return -EINVAL; /* a named vararg */
 		}
 		n--;
 	}
@@ -596,12 +596,12 @@ static int check_func_proto(struct btf_env *env, const struct btf_type *t)
 		const struct btf_type *at = ub_btf_type(btf, aid);
 		if (!at || source_only(at)) {
 			ub_btf_log_type(env, t, "Invalid arg#%u", i + 1);
-			return -EINVAL;
+			return -EINVAL; /* argument type out of range or source-only */
 		}
 		if (p[i].name_off && (!ub_btf_name_offset_valid(btf, p[i].name_off) ||
 				      !ub_btf_name_valid_identifier(btf, p[i].name_off))) {
 			ub_btf_log_type(env, t, "Invalid arg#%u", i + 1);
-			return -EINVAL;
+			return -EINVAL; /* argument name not an identifier */
 		}
 		if (needs_resolve(at) && !is_resolved(env, aid)) {
 			err = resolve(env, at, aid);
@@ -610,7 +610,7 @@ static int check_func_proto(struct btf_env *env, const struct btf_type *t)
 		}
 		if (!ub_btf_type_id_size(btf, &aid, NULL)) {
 			ub_btf_log_type(env, t, "Invalid arg#%u", i + 1);
-			return -EINVAL;
+			return -EINVAL; /* argument without a size */
 		}
 	}
 	return 0;
@@ -624,7 +624,7 @@ int ub_btf_check_all_types(struct btf_env *env)
 	env->rsize = calloc(n, sizeof(u32));
 	env->visit = calloc(n, 1);
 	if (!env->rid || !env->rsize || !env->visit)
-		return -ENOMEM;
+		return -ENOMEM; /* out of memory */
 	env->resolving = true;
 	btf->resolved_id = env->rid;
 	btf->resolved_size = env->rsize;

@@ -138,7 +138,7 @@ static int show_array(struct show *s, const struct btf_type *t, const u8 *data)
 	u32 eid = a->type, esize;
 	const struct btf_type *et = ub_btf_skip_modifiers(s->btf, eid, &eid);
 	if (!et || !ub_btf_type_id_size(s->btf, &eid, &esize))
-		return -EINVAL;
+		return -EINVAL; /* an array of unsized elements */
 	if (show_char_array(s, et, data, a->nelems))
 		return 0;
 	fputc(s->json ? '[' : '{', s->out);
@@ -191,7 +191,7 @@ static int show_datasec(struct show *s, const struct btf_type *t, const u8 *data
 	for (u32 i = 0; i < BTF_INFO_VLEN(t->info); i++) {
 		const struct btf_type *var = ub_btf_type(s->btf, vsi[i].type);
 		if (!var)
-			return -EINVAL;
+			return -EINVAL; /* a section entry that is not a VAR */
 		if (i)
 			fputs(", ", s->out);
 		show_key(s, ub_btf_name(s->btf, var));
@@ -207,7 +207,7 @@ static int show_type(struct show *s, u32 id, const u8 *data, u32 bit_off, u32 nb
 {
 	const struct btf_type *t = ub_btf_skip_modifiers(s->btf, id, &id);
 	if (!t || ++s->depth > UB_BTF_MAX_RESOLVE_DEPTH)
-		return -EINVAL;
+		return -EINVAL; /* no such type, or nested too deep */
 	int err = 0;
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
