@@ -20,8 +20,8 @@ static const struct {
 	u32 size, align;
 	bool singleton;
 } special_types[] = {
+	/* (struct bpf_res_spin_lock in an array value: the live kernel ignores it.) */
 	{"bpf_spin_lock", UB_FIELD_SPIN_LOCK, 4, 4, true},
-	{"bpf_res_spin_lock", UB_FIELD_RES_SPIN_LOCK, 8, 8, true},
 	{"bpf_timer", UB_FIELD_TIMER, 16, 8, true},
 	{"bpf_wq", UB_FIELD_WORKQUEUE, 16, 8, true},
 	{"bpf_list_head", UB_FIELD_LIST_HEAD, 16, 8, false},

@@ -15,6 +15,8 @@ enum {
 	T_VAL_CONST_LOCK, T_ENUM, T_LOCK_AT_4, T_LOCK_PTR_TAG, T_TAG, T_PTR, T_VAL_BADTAG,
 	T_LONG2, T_LHEAD, T_LONG3, T_LNODE, T_NODE, T_VAL_LIST, T_TAG_CONTAINS,
 	T_KTARGET, T_KTAG, T_KPTR, T_VAL_KPTR,
+	T_UTAG, T_UPTR, T_VAL_UPTR, T_PTAG, T_PPTR, T_VAL_PKPTR, T_UNTAG, T_UNPTR, T_VAL_UNTR,
+	T_WQ, T_VAL_WQ, T_REFC, T_VAL_REFC, T_RES, T_VAL_RES,
 };
 
 static void build_btf(void)
@@ -87,6 +89,30 @@ static void build_btf(void)
 	bb_ref(&B, BTF_KIND_PTR, "", T_KTAG);                        /* T_KPTR */
 	bb_struct(&B, BTF_KIND_STRUCT, "val_kptr", 0, 2, 16);       /* T_VAL_KPTR */
 	bb_member(&B, "p", T_KPTR, 0);
+	bb_member(&B, "x", T_LONG, 64);
+	/* The other pointer tags: uptr, percpu_kptr, kptr_untrusted. */
+	static const char *const tags[] = {"uptr", "percpu_kptr", "kptr_untrusted"};
+	for (int i = 0; i < 3; i++) {
+		bb_ref(&B, BTF_KIND_TYPE_TAG, tags[i], T_KTARGET);    /* T_UTAG + 3i */
+		bb_ref(&B, BTF_KIND_PTR, "", T_UTAG + 3 * i);          /* T_UPTR + 3i */
+		bb_struct(&B, BTF_KIND_STRUCT, "", 0, 2, 16);          /* T_VAL_UPTR + 3i */
+		bb_member(&B, "p", T_UPTR + 3 * i, 0);
+		bb_member(&B, "x", T_LONG, 64);
+	}
+	bb_struct(&B, BTF_KIND_STRUCT, "bpf_wq", 0, 1, 16);           /* T_WQ */
+	bb_member(&B, "__opaque", T_LONG2, 0);
+	bb_struct(&B, BTF_KIND_STRUCT, "val_wq", 0, 2, 24);           /* T_VAL_WQ */
+	bb_member(&B, "w", T_WQ, 0);
+	bb_member(&B, "x", T_LONG, 128);
+	bb_struct(&B, BTF_KIND_STRUCT, "bpf_refcount", 0, 1, 4);      /* T_REFC */
+	bb_member(&B, "__opaque", T_INT, 0);
+	bb_struct(&B, BTF_KIND_STRUCT, "val_refc", 0, 2, 8);          /* T_VAL_REFC */
+	bb_member(&B, "r", T_REFC, 0);
+	bb_member(&B, "x", T_INT, 32);
+	bb_struct(&B, BTF_KIND_STRUCT, "bpf_res_spin_lock", 0, 1, 8); /* T_RES */
+	bb_member(&B, "__opaque", T_LONG, 0);
+	bb_struct(&B, BTF_KIND_STRUCT, "val_res", 0, 2, 16);          /* T_VAL_RES */
+	bb_member(&B, "l", T_RES, 0);
 	bb_member(&B, "x", T_LONG, 64);
 	bb_finish(&B);
 }
@@ -250,6 +276,28 @@ int main(void)
 	d_close(create("btf_fd_is_map", A, 8, 4, 0, T_INT, T_PLAIN, lockmap));
 	d_close(create("list_head_array", A, 24, 4, 0, T_INT, T_VAL_LIST, btf_sym));
 	d_close(create("list_head_percpu", PA, 24, 4, 0, T_INT, T_VAL_LIST, btf_sym));
+	/* Which map types take which special field. */
+	static const struct {
+		const char *name;
+		uint32_t vs, value;
+	} kinds[] = {
+		{"uptr", 16, T_VAL_UPTR},     {"percpu_kptr", 16, T_VAL_PKPTR},
+		{"kptr_untrusted", 16, T_VAL_UNTR}, {"wq", 24, T_VAL_WQ},
+		{"refcount", 8, T_VAL_REFC},  {"res_spin_lock", 16, T_VAL_RES},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		char n[96];
+		snprintf(n, sizeof(n), "%s_array", kinds[i].name);
+		uint32_t mm2 = create(n, A, kinds[i].vs, 2, 0, T_INT, kinds[i].value, btf_sym);
+		if (both(mm2)) {
+			struct dcase *fc = d_new(BPF_MAP_FREEZE, 4, "%s_array/freeze", kinds[i].name);
+			fc->t.a.map_fd = mm2;
+			d_run(fc);
+		}
+		d_close(mm2);
+		snprintf(n, sizeof(n), "%s_percpu", kinds[i].name);
+		d_close(create(n, PA, kinds[i].vs, 2, 0, T_INT, kinds[i].value, btf_sym));
+	}
 	/* A kptr in a per-CPU value: allowed; each CPU's copy keeps it out of syscalls. */
 	m = create("kptr_percpu", PA, 16, 2, 0, T_INT, T_VAL_KPTR, btf_sym);
 	if (both(m)) {
