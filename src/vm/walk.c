@@ -551,6 +551,16 @@ static int do_alu(struct walker *w, struct vstate *st, u32 i, const struct bpf_i
 		*dr = res;
 		return 0;
 	}
+	/* Signed division and modulo (offset 1) have their own ranges: unknown. */
+	if ((op == BPF_DIV || op == BPF_MOD) && x->off) {
+		mark_unknown(dr);
+		if (!alu64) {
+			dr->umax = UINT32_MAX;
+			dr->smin = 0;
+			dr->smax = UINT32_MAX;
+		}
+		return 0;
+	}
 	scalar_alu(dr, &src, op, alu64);
 	return 0;
 }
