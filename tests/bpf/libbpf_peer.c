@@ -57,6 +57,11 @@ int main(int argc, char **argv)
 		printf("recv: %s\n", strerror(errno));
 		return 1;
 	}
+	/*
+	 * A map fd is not a regular file: the kernel refuses to resize it, also
+	 * as the first thing done with a freshly received fd.
+	 */
+	int tr = ftruncate(fd, 0) ? errno : 0;
 	struct bpf_map_info mi;
 	__u32 len = sizeof(mi);
 	memset(&mi, 0, sizeof(mi));
@@ -67,6 +72,7 @@ int main(int argc, char **argv)
 	}
 	printf("info: type=%u key=%u value=%u max=%u flags=%#x name=%s\n", mi.type, mi.key_size,
 	       mi.value_size, mi.max_entries, mi.map_flags, mi.name);
+	printf("ftruncate: %s\n", tr ? strerrorname_np(tr) : "0");
 	size_t maplen = ((size_t)mi.max_entries * 8 + 4095) & ~(size_t)4095;
 	volatile uint64_t *p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {

@@ -182,7 +182,8 @@ int main(void)
 	}
 	_Static_assert(ADDS % NSHARED == 0 && ADDS % UPDATES == 0 && UPDATES % OWN_PER == 0,
 		       "exact counts");
-	const char *want = "info: type=2 key=4 value=8 max=64 flags=0x400 name=scm_peer\nbad 0\n";
+	const char *want = "info: type=2 key=4 value=8 max=64 flags=0x400 name=scm_peer\n"
+			   "ftruncate: EINVAL\nbad 0\n";
 	char *k = NULL;
 	if (kernel_bpf_works()) {
 		k = run_side(&kernel, peer);
