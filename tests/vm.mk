@@ -50,4 +50,4 @@ fuzz-smoke: $(FUZZ_BUILD)/vm_prog_fuzz
 	@mkdir -p $(FUZZ_BUILD)/corpus
 	root=$$(mktemp -d /dev/shm/userbpf-fuzz.XXXXXX); \
 	USERBPF_ROOT=$$root $(FUZZ_BUILD)/vm_prog_fuzz -max_total_time=30 -rss_limit_mb=4096 \
-		$(FUZZ_BUILD)/corpus; rc=$$?; rm -rf $$root; exit $$rc
+		$(FUZZ_BUILD)/corpus tests/fuzz/seeds; rc=$$?; rm -rf $$root; exit $$rc
