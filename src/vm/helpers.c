@@ -308,7 +308,7 @@ static u64 h_xdp_adjust_meta(struct ub_run *run, u64 r1, u64 r2, u64 r3, u64 r4,
 	H(2, map_update_elem, h_map_update_elem, false, 0, RET_INT, A_MAP, A_KEY, A_VALUE, A_ANY) \
 	H(3, map_delete_elem, h_map_delete_elem, false, 0, RET_INT, A_MAP, A_KEY)                 \
 	H(5, ktime_get_ns, h_ktime_get_ns, false, 0, RET_INT)                                     \
-	H(6, trace_printk, h_trace_printk, true, 0, RET_INT, A_MEM, A_SIZE, A_ANY, A_ANY, A_ANY)  \
+	H(6, trace_printk, h_trace_printk, true, 0, RET_INT, A_MEM, A_SIZE) /* 3-5 unchecked */ \
 	H(7, get_prandom_u32, h_get_prandom_u32, false, 0, RET_INT)                               \
 	H(8, get_smp_processor_id, h_get_smp_processor_id, false, 0, RET_INT)                     \
 	H(44, xdp_adjust_head, h_xdp_adjust_head, false, XDP_ONLY, RET_INT, A_CTX, A_ANY)         \
