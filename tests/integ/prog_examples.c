@@ -9,6 +9,7 @@
 
 #include <linux/bpf.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +61,25 @@ int main(void)
 		rc = run(cmd, kout, sizeof(kout));
 		CHECK(rc == 0, "pkt_counter on the kernel: exit %d: %s", rc, kout);
 		CHECK(!strcmp(uout, kout), "same output: userbpf [%s] kernel [%s]", uout, kout);
+	}
+
+	/* Unprivileged: as nobody (where the kernel refuses bpf()), under userbpf. */
+	if (geteuid() == 0 && access("/usr/bin/setpriv", X_OK) == 0) {
+		char dir[] = "/dev/shm/userbpf-nobody.XXXXXX";
+		if (mkdtemp(dir) && chmod(dir, 0777) == 0) {
+			snprintf(cmd, sizeof(cmd),
+				 "setpriv --reuid=65534 --regid=65534 --clear-groups env USERBPF_ROOT=%s "
+				 "LD_PRELOAD=%s %s/testbin/pkt_counter %s/bpf/pkt_counter.bpf.o 100 2>&1",
+				 dir, pre, b, b);
+			rc = run(cmd, uout, sizeof(uout));
+			CHECK(rc == 0 && strstr(uout, "count 100 runs 100"),
+			      "pkt_counter as nobody under userbpf: exit %d: %s", rc, uout);
+			snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+			if (system(cmd))
+				SKIP("could not remove the temporary namespace");
+		}
+	} else {
+		SKIP("not root or no setpriv: the unprivileged run is skipped");
 	}
 
 	/* Globals, calls, callbacks, locks: byte-for-byte the kernel's results. */
