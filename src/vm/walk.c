@@ -82,7 +82,14 @@ struct walker {
 	} *loops;
 	size_t nloops, cap;
 	u32 *bucket;		/* LOOP_BUCKETS heads: newest entry per (insn, hash) bucket */
-	u32 depth;		/* branches being walked (recursion depth) */
+	/* Branches not yet walked: their state, where they start, the loop heads then. */
+	struct pending {
+		struct vstate *st;
+		u32 insn;
+		u32 back_from;	/* a loop's back-edge to check on resuming, or UINT32_MAX */
+		size_t loops;
+	} *pend;
+	size_t npend, pcap;
 };
 
 /* ---- scalars ---- */
@@ -1014,19 +1021,58 @@ static void loops_truncate(struct walker *w, size_t height)
 
 static int walk_from(struct walker *w, struct vstate *st, u32 i);
 
-/* Walk from insn @i in state @st (owned by the caller) until every path exits. */
-static int walk(struct walker *w, struct vstate *st, u32 i)
+/* Leave the other side of a branch for later (takes @st). */
+static int push_pending(struct walker *w, struct vstate *st, u32 insn, u32 back_from)
 {
-	size_t depth = w->nloops;
-	/* Each open branch is a C frame here: bound them. */
-	if (++w->depth > 8192) {
-		VERBOSE(w, "BPF program is too complex\n");
-		w->depth--;
+	/* The kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
+	if (w->npend >= 8192) {
+		free(st);
+		VERBOSE(w, "The sequence of %u jumps is too complex.\n", 8193u);
 		return -E2BIG;
 	}
-	int err = walk_from(w, st, i);
-	w->depth--;
-	loops_truncate(w, depth); /* loop heads of this path only */
+	if (w->npend == w->pcap) {
+		size_t cap = w->pcap ? w->pcap * 2 : 64;
+		void *n = realloc(w->pend, cap * sizeof(*w->pend));
+		if (!n) {
+			free(st);
+			return -ENOMEM;
+		}
+		w->pend = n;
+		w->pcap = cap;
+	}
+	w->pend[w->npend++] = (struct pending){.st = st, .insn = insn, .back_from = back_from,
+					       .loops = w->nloops};
+	return 0;
+}
+
+/*
+ * Walk from insn @i in state @st (owned by the caller) until every path
+ * exits: one path at a time, the other sides of its branches kept pending
+ * (no recursion, so no C stack depth to run out of).
+ */
+static int walk(struct walker *w, struct vstate *st0, u32 i)
+{
+	size_t loops_base = w->nloops, pend_base = w->npend;
+	struct vstate *st = st0;
+	int err;
+	for (;;) {
+		err = walk_from(w, st, i);
+		if (st != st0)
+			free(st);
+		if (err || w->npend == pend_base)
+			break;
+		struct pending p = w->pend[--w->npend];
+		st = p.st;
+		i = p.insn;
+		loops_truncate(w, p.loops);
+		if (p.back_from != UINT32_MAX && (err = back_edge(w, st, p.back_from, i))) {
+			free(st);
+			break;
+		}
+	}
+	while (w->npend > pend_base)
+		free(w->pend[--w->npend].st);
+	loops_truncate(w, loops_base); /* loop heads of this walk only */
 	return err;
 }
 
@@ -1248,25 +1294,11 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 				goto out_err;
 			}
 			copy_state(other, st);
-			if (target <= i) {
-				/* A loop: walk the way out first, then go round again here. */
-				refine_branch(other, x, false);
-				err = walk(w, other, i + 1);
-				free(other);
-				if (err)
-					return err;
-				refine_branch(st, x, true);
-				if ((err = back_edge(w, st, i, target)))
-					goto out_err;
-				i = target;
-				continue;
-			}
 			refine_branch(other, x, true);
-			err = walk(w, other, target);
-			free(other);
-			if (err)
-				return err;
 			refine_branch(st, x, false);
+			/* A loop goes round again later: the way out is walked first. */
+			if ((err = push_pending(w, other, target, target <= i ? i : UINT32_MAX)))
+				goto out_err;
 			break;
 		}
 		}
@@ -1294,6 +1326,7 @@ int ub_verify_walk(struct ub_verify_env *env, const int *ops, u32 *func_stack, u
 	free(st);
 	free(w.loops);
 	free(w.bucket);
+	free(w.pend);
 	*max_ctx_off = w.max_ctx_off;
 	return err;
 }
