@@ -46,6 +46,7 @@ struct pcase {
 	int map_insn; /* >= 0: insn whose imm is a map fd */
 	int null_insns;
 	unsigned attr_size;
+	int fd_array; /* pass fd_array = {map fd} */
 };
 
 static int map_create(bpf_fn f)
@@ -87,6 +88,10 @@ static struct result run_case(bpf_fn f, const struct pcase *c, int map_fd)
 	A.a.log_size = c->log_size;
 	A.a.log_buf = c->log_buf ? (unsigned long)log : 0;
 	A.a.prog_flags = c->flags;
+	static int fda[1];
+	fda[0] = map_fd;
+	if (c->fd_array)
+		A.a.fd_array = (unsigned long)fda;
 	const unsigned off_true = 140;
 	unsigned sentinel = 0xdeadbeef;
 	memcpy(A.raw + off_true, &sentinel, 4);
@@ -120,6 +125,15 @@ static const struct pcase cases[] = {
 	{"map value off past value", BPF_PROG_TYPE_SOCKET_FILTER,
 	 {INSN(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_VALUE, 0, 0), INSN(0, 0, 0, 0, 32),
 	  MOV64_IMM(0, 0), EXIT()}, 4, G, .map_insn = 0},
+	{"map idx with fd_array", BPF_PROG_TYPE_SOCKET_FILTER,
+	 {INSN(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, 0), INSN(0, 0, 0, 0, 0),
+	  MOV64_IMM(0, 0), EXIT()}, 4, G, .map_insn = -1, .fd_array = 1},
+	{"map idx value with fd_array", BPF_PROG_TYPE_SOCKET_FILTER,
+	 {INSN(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX_VALUE, 0, 0), INSN(0, 0, 0, 0, 8),
+	  INSN(BPF_ST | BPF_MEM | BPF_DW, 1, 0, 0, 42), MOV64_IMM(0, 0), EXIT()}, 5, G, .map_insn = -1, .fd_array = 1},
+	{"map idx without fd_array", BPF_PROG_TYPE_SOCKET_FILTER,
+	 {INSN(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, 0), INSN(0, 0, 0, 0, 0),
+	  MOV64_IMM(0, 0), EXIT()}, 4, G, .map_insn = -1},
 	{"map fd not a map", BPF_PROG_TYPE_SOCKET_FILTER,
 	 {INSN(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 0), INSN(0, 0, 0, 0, 0),
 	  MOV64_IMM(0, 0), EXIT()}, 4, G, .map_insn = -1},
@@ -189,10 +203,10 @@ int main(void)
 	int kran = 0;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct pcase *c = &cases[i];
-		struct result u = run_case(ubpf, c, c->map_insn >= 0 ? umap : 99);
+		struct result u = run_case(ubpf, c, c->map_insn >= 0 || c->fd_array ? umap : 99);
 		if (!kernel_ok)
 			continue;
-		struct result k = run_case(kbpf, c, c->map_insn >= 0 ? kmap : 99);
+		struct result k = run_case(kbpf, c, c->map_insn >= 0 || c->fd_array ? kmap : 99);
 		kran++;
 		CHECK((u.ret >= 0) == (k.ret >= 0) && u.err == k.err,
 		      "%s: userbpf ret %d errno %d (%s), kernel ret %d errno %d (%s)", c->name, u.ret,
@@ -220,7 +234,7 @@ int main(void)
 		CHECK_RET(kbpf(BPF_LINK_CREATE, &l, 48), -1, EBADF, "kernel link_create prog_fd -1");
 
 	/* Program info: type, name, tag, map ids, xlated length, on both. */
-	const struct pcase *gd = &cases[5];
+	const struct pcase *gd = &cases[5]; /* probe global data */
 	for (int side = 0; side < 1 + kernel_ok; side++) {
 		bpf_fn f = side ? kbpf : ubpf;
 		struct bpf_insn insns[8];
