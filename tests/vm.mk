@@ -51,3 +51,9 @@ fuzz-smoke: $(FUZZ_BUILD)/vm_prog_fuzz
 	root=$$(mktemp -d /dev/shm/userbpf-fuzz.XXXXXX); \
 	USERBPF_ROOT=$$root $(FUZZ_BUILD)/vm_prog_fuzz -max_total_time=30 -rss_limit_mb=4096 \
 		$(FUZZ_BUILD)/corpus tests/fuzz/seeds; rc=$$?; rm -rf $$root; exit $$rc
+
+$(BUILD)/testbin/vm_run_pinned: tests/vmbpf/run_pinned.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CLIENT_CFLAGS) -o $@ $< -lbpf
+
+TEST_EXTRA += $(BUILD)/testbin/vm_run_pinned

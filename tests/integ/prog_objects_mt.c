@@ -159,12 +159,30 @@ int main(void)
 	a.bpf_fd = (unsigned)prog_fd;
 	CHECK_RET(ub_bpf(BPF_OBJ_PIN, &a, sizeof(a)), 0, 0, "pin the program");
 	close(byid);
+	/* Another process (exec'd, plain libbpf under the preload library) attaches it. */
+	const char *b = getenv("UB_BUILD"), *pre = getenv("UB_PRELOAD");
+	if (b && pre) {
+		char cmd[4096], out[256] = "";
+		snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_run_pinned /sys/fs/bpf/ub_prog_pin 7 2>&1",
+			 pre, b);
+		FILE *p = popen(cmd, "r");
+		if (p) {
+			size_t n = fread(out, 1, sizeof(out) - 1, p);
+			out[n] = '\0';
+			pclose(p);
+		}
+		CHECK(strstr(out, "retval 2") != NULL, "another process runs the pinned program: %s", out);
+		CHECK(count_of(map_id) == 4016 + 7, "its runs count in the shared map: %llu",
+		      count_of(map_id));
+	} else {
+		SKIP("UB_BUILD / UB_PRELOAD not set");
+	}
 	close(prog_fd);
 	memset(&a, 0, sizeof(a));
 	a.pathname = (unsigned long)"/sys/fs/bpf/ub_prog_pin";
 	int pinned = ub_bpf(BPF_OBJ_GET, &a, sizeof(a));
 	CHECK(pinned >= 0 && test_run(pinned, 1) == 2, "runs from its pin");
-	CHECK(count_of(map_id) == 4017, "count %llu", count_of(map_id));
+	CHECK(count_of(map_id) == 4017 + (b && pre ? 7 : 0), "count %llu", count_of(map_id));
 	unlink("/sys/fs/bpf/ub_prog_pin");
 	close(pinned);
 	return T_DONE();
