@@ -57,3 +57,15 @@ $(BUILD)/testbin/vm_run_pinned: tests/vmbpf/run_pinned.c
 	$(CC) $(VM_CLIENT_CFLAGS) -o $@ $< -lbpf
 
 TEST_EXTRA += $(BUILD)/testbin/vm_run_pinned
+
+# Programs the kernel refuses for their use of bpf_spin_lock, and a plain loader.
+VM_LOCK_OBJS := $(foreach v,noexit call double,$(BUILD)/bpf/vm_lock_$(v).bpf.o)
+$(BUILD)/bpf/vm_lock_%.bpf.o: tests/vmbpf/lock_%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/testbin/vm_load_only: tests/vmbpf/load_only.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CLIENT_CFLAGS) -o $@ $< -lbpf
+
+TEST_EXTRA += $(VM_LOCK_OBJS) $(BUILD)/testbin/vm_load_only

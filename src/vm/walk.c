@@ -66,6 +66,9 @@ struct frame {
 struct vstate {
 	int cur;
 	u32 next_id;
+	u32 lock_id;	/* a bpf_spin_lock is held: 1 + the id of its value pointer */
+	u32 pad;
+	struct ub_map *lock_map; /* ... in this map */
 	struct frame f[NFRAMES];
 };
 
@@ -799,6 +802,12 @@ static int do_helper(struct walker *w, struct vstate *st, u32 i, const struct bp
 	struct reg key_reg = regs[2];
 	struct ub_map *map = NULL;
 	int err;
+	/* Holding a bpf_spin_lock, a program calls nothing but the unlock. */
+	if (st->lock_id && x->imm != BPF_FUNC_spin_unlock) {
+		log_insn(w, i);
+		VERBOSE(w, "function calls are not allowed while holding a lock\n");
+		return -EINVAL;
+	}
 	for (int a = 0; a < 5 && h->args[a] != A_NONE; a++) {
 		int rn = a + 1;
 		struct reg *r = &regs[rn];
@@ -911,6 +920,27 @@ bad_type:
 		if (err)
 			return err;
 	}
+	/* One lock at a time, unlocked by the program that took it. */
+	if (x->imm == BPF_FUNC_spin_lock) {
+		if (st->lock_id) {
+			VERBOSE(w, "Locking two bpf_spin_locks are not allowed\n");
+			return -EINVAL;
+		}
+		st->lock_id = regs[1].id + 1;
+		st->lock_map = regs[1].map;
+	} else if (x->imm == BPF_FUNC_spin_unlock) {
+		u32 id = regs[1].id + 1;
+		if (!st->lock_id) {
+			VERBOSE(w, "bpf_spin_unlock without taking a lock\n");
+			return -EINVAL;
+		}
+		if (id != st->lock_id || regs[1].map != st->lock_map) {
+			VERBOSE(w, "bpf_spin_unlock of different lock\n");
+			return -EINVAL;
+		}
+		st->lock_id = 0;
+		st->lock_map = NULL;
+	}
 	/* Packet-moving helpers invalidate every packet pointer. */
 	if (x->imm == BPF_FUNC_xdp_adjust_head || x->imm == BPF_FUNC_xdp_adjust_tail ||
 	    x->imm == BPF_FUNC_xdp_adjust_meta)
@@ -945,7 +975,7 @@ static u64 mix(u64 h, u64 v)
 static u64 state_hash(const struct vstate *st)
 {
 	u64 h = 0xcbf29ce484222325ull;
-	h = mix(h, (u64)st->cur);
+	h = mix(h, (u64)st->cur | (u64)st->lock_id << 32);
 	for (int f = 0; f <= st->cur; f++) {
 		const struct frame *fr = &st->f[f];
 		for (int r = 0; r < 11; r++) {
@@ -1215,6 +1245,13 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 		case F_EXIT:
 			if ((err = reg_read(w, st, i, 0)))
 				goto out_err;
+			/* A lock taken is released before leaving (the kernel checks at every exit). */
+			if (st->lock_id && st->cur == 0) {
+				log_insn(w, i);
+				VERBOSE(w, "bpf_spin_unlock is missing\n");
+				err = -EINVAL;
+				goto out_err;
+			}
 			if (st->cur == 0) {
 				const struct reg *r0 = &regs[0];
 				/* cgroup programs answer 0 or 1. */

@@ -82,6 +82,22 @@ int main(void)
 		SKIP("not root or no setpriv: the unprivileged run is skipped");
 	}
 
+	/* bpf_spin_lock misuse, compiled by clang: refused like the kernel refuses it. */
+	static const char *locks[] = {"noexit", "call", "double"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_load_only %s/bpf/vm_lock_%s.bpf.o 2>&1",
+			 pre, b, b, locks[i]);
+		rc = run(cmd, uout, sizeof(uout));
+		CHECK(rc == 0 && !strcmp(uout, "refused 22\n"), "lock_%s under userbpf: %s", locks[i],
+		      uout);
+		if (kernel) {
+			snprintf(cmd, sizeof(cmd), "%s/testbin/vm_load_only %s/bpf/vm_lock_%s.bpf.o 2>&1", b,
+				 b, locks[i]);
+			run(cmd, kout, sizeof(kout));
+			CHECK(!strcmp(uout, kout), "lock_%s: userbpf %s kernel %s", locks[i], uout, kout);
+		}
+	}
+
 	/* Globals, calls, callbacks, locks: byte-for-byte the kernel's results. */
 	snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_features %s/bpf/vm_features.bpf.o 2>&1",
 		 pre, b, b);
