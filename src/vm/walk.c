@@ -228,9 +228,27 @@ static int check_stack(struct walker *w, struct vstate *st, u32 i, const struct 
 	s64 o = (s64)r->off + off;
 	(void)i;
 	if (!ptr_fixed(r)) {
-		VERBOSE(w, "variable stack access var_off=(0x%llx; 0x%llx) off=%d size=%d\n",
-			(unsigned long long)r->umin, (unsigned long long)r->umax, (int)o, size);
-		return -EACCES;
+		/* Variable offsets (privileged): every byte they may reach is in the frame. */
+		s64 lo = o + (s64)r->umin, hi = o + (s64)r->umax + size;
+		if (r->umax > UB_STACK_SIZE || lo < -UB_STACK_SIZE || hi > 0) {
+			VERBOSE(w, "invalid variable-offset %s stack R%d var_off=(0x%llx; 0x%llx) off=%d size=%d\n",
+				write ? "write to" : "read from", regno, (unsigned long long)r->umin,
+				(unsigned long long)r->umax, (int)o, size);
+			return -EINVAL; /* the kernel's errno for the variable-offset case */
+		}
+		if ((u32)-lo > f->depth)
+			f->depth = (u32)-lo;
+		if ((u32)-lo > w->func_stack[f->entry])
+			w->func_stack[f->entry] = (u32)-lo;
+		/* A write somewhere in the range: those bytes are data now. */
+		if (write)
+			for (s64 b = lo; b < hi; b++) {
+				u32 k = (u32)(b + UB_STACK_SIZE);
+				if (f->slot_type[k & ~7u] == SLOT_SPILL)
+					memset(&f->slot_type[k & ~7u], SLOT_MISC, 8);
+				f->slot_type[k] = SLOT_MISC;
+			}
+		return 0;
 	}
 	if (o < -UB_STACK_SIZE || o + size > 0) {
 		VERBOSE(w, "invalid %s stack R%d off=%lld size=%d\n", write ? "write to" : "read from",
@@ -543,8 +561,7 @@ static int do_alu(struct walker *w, struct vstate *st, u32 i, const struct bpf_i
 			}
 			res.off = (s32)no;
 		} else {
-			if (op == BPF_SUB || ptr->type == PTR_CTX || ptr->type == PTR_STACK ||
-			    ptr->type == PTR_MEM_RO) {
+			if (op == BPF_SUB || ptr->type == PTR_CTX || ptr->type == PTR_MEM_RO) {
 				VERBOSE(w, "R%d variable %s access prohibited\n", x->dst_reg,
 					rtype_name[ptr->type]);
 				return -EACCES;

@@ -68,6 +68,7 @@ static const struct hcase cases[] = {
 	{"read past xdp_md", BPF_PROG_TYPE_XDP, {LDX(BPF_W, 0, 1, 100), EXIT()}, "context"},
 	{"lookup key is a number", BPF_PROG_TYPE_SOCKET_FILTER, {MOV(2, 0), LDMAP(1), CALL(BPF_FUNC_map_lookup_elem), MOV(0, 0), EXIT()}, "R2"},
 	{"lookup map is the stack", BPF_PROG_TYPE_SOCKET_FILTER, {ST(BPF_W, 10, -4, 0), MOVX(2, 10), ADD(2, -4), MOVX(1, 10), CALL(BPF_FUNC_map_lookup_elem), MOV(0, 0), EXIT()}, "R1"},
+	{"variable stack offset below the frame", BPF_PROG_TYPE_SOCKET_FILTER, {LDX(BPF_W, 2, 1, 0), INSN(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 1023), MOVX(3, 10), ADD(3, -512), ADDX(3, 2), ST(BPF_B, 3, 0, 0), MOV(0, 0), EXIT()}, "stack"},
 	{"write the frame pointer", BPF_PROG_TYPE_SOCKET_FILTER, {MOV(10, 0), MOV(0, 0), EXIT()}, "frame pointer"},
 	{"direct packet access in a socket filter", BPF_PROG_TYPE_SOCKET_FILTER, {LDX(BPF_W, 2, 1, 76), MOV(0, 0), EXIT()}, "context"},
 	{"map value at an unknown key, unchecked", BPF_PROG_TYPE_XDP, {LDX(BPF_W, 3, 1, 12), STX(BPF_W, 10, 3, -4), MOVX(2, 10), ADD(2, -4), LDMAP(1), CALL(BPF_FUNC_map_lookup_elem), ST(BPF_DW, 0, 0, 1), MOV(0, 0), EXIT()}, "map_value_or_null"},
