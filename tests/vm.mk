@@ -69,3 +69,11 @@ $(BUILD)/testbin/vm_load_only: tests/vmbpf/load_only.c
 	$(CC) $(VM_CLIENT_CFLAGS) -o $@ $< -lbpf
 
 TEST_EXTRA += $(VM_LOCK_OBJS) $(BUILD)/testbin/vm_load_only
+
+# The packet counter's loader linked with the library itself (in-process use).
+$(BUILD)/testbin/pkt_counter_linked: examples/pkt_counter/pkt_counter.c $(BUILD)/libuserbpf-preload.so
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CLIENT_CFLAGS) $(LDSAN) -o $@ $< -L$(BUILD) -l:libuserbpf-preload.so \
+		-Wl,-rpath,$(abspath $(BUILD)) -lbpf
+
+TEST_EXTRA += $(BUILD)/testbin/pkt_counter_linked

@@ -63,6 +63,12 @@ int main(void)
 		CHECK(!strcmp(uout, kout), "same output: userbpf [%s] kernel [%s]", uout, kout);
 	}
 
+	/* In-process: the loader linked with the library, no LD_PRELOAD. */
+	snprintf(cmd, sizeof(cmd), "%s/testbin/pkt_counter_linked %s/bpf/pkt_counter.bpf.o 500 2>&1", b, b);
+	rc = run(cmd, uout, sizeof(uout));
+	CHECK(rc == 0 && strstr(uout, "count 500 runs 500"), "pkt_counter linked in-process: exit %d: %s",
+	      rc, uout);
+
 	/* Unprivileged: as nobody (where the kernel refuses bpf()), under userbpf. */
 	if (geteuid() == 0 && access("/usr/bin/setpriv", X_OK) == 0) {
 		char dir[] = "/dev/shm/userbpf-nobody.XXXXXX";
