@@ -77,3 +77,9 @@ $(BUILD)/testbin/pkt_counter_linked: examples/pkt_counter/pkt_counter.c $(BUILD)
 		-Wl,-rpath,$(abspath $(BUILD)) -lbpf
 
 TEST_EXTRA += $(BUILD)/testbin/pkt_counter_linked
+
+$(BUILD)/bpf/vm_loop.bpf.o: tests/vmbpf/loop.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
+
+TEST_EXTRA += $(BUILD)/bpf/vm_loop.bpf.o

@@ -247,6 +247,40 @@ static u64 h_for_each_map_elem(struct ub_run *run, u64 r1, u64 r2, u64 r3, u64 r
 	return visited;
 }
 
+/*
+ * bpf_loop(nr_loops, callback, ctx, flags): callback(i, ctx) for i from 0
+ * while it returns 0, at most nr_loops (up to 1 << 23) times. Returns the
+ * number of calls.
+ */
+static u64 h_loop(struct ub_run *run, u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	(void)r5;
+	/* No flags are defined; more than BPF_MAX_LOOPS is E2BIG. */
+	if (r4)
+		return (u64)-EINVAL;
+	if (r1 > (1u << 23))
+		return (u64)-E2BIG;
+	if (run->depth >= 8) {
+		run->fault = -EFAULT;
+		return 0;
+	}
+	u32 saved_regions = run->nregions;
+	ub_run_add_region(run, (void *)run->stack_lo, run->stack_hi - run->stack_lo, true);
+	run->depth++;
+	u64 i;
+	for (i = 0; i < (u32)r1;) {
+		u64 args[5] = {i, r3, 0, 0, 0}, ret;
+		if (ub_vm_exec(run, (u32)r2, args, &ret))
+			break;
+		i++;
+		if (ret == 1)
+			break;
+	}
+	run->depth--;
+	run->nregions = saved_regions;
+	return i;
+}
+
 /* bpf_spin_lock / unlock: the word BPF_F_LOCK takes from the syscall side. */
 static u32 *arg_lock(struct ub_run *run, u64 p)
 {
@@ -320,6 +354,7 @@ static u64 h_xdp_adjust_meta(struct ub_run *run, u64 r1, u64 r2, u64 r3, u64 r4,
 	H(160, ktime_get_coarse_ns, h_ktime_get_coarse_ns, false, 0, RET_INT)                     \
 	H(164, for_each_map_elem, h_for_each_map_elem, false, 0, RET_INT, A_MAP, A_FUNC,          \
 	  A_STACK_OR_NULL, A_ANY)                                                                 \
+	H(181, loop, h_loop, false, 0, RET_INT, A_ANY, A_FUNC, A_STACK_OR_NULL, A_ANY)           \
 	H(195, map_lookup_percpu_elem, h_map_lookup_percpu_elem, false, 0, RET_VALUE_OR_NULL,     \
 	  A_MAP, A_KEY, A_ANY)
 

@@ -912,7 +912,7 @@ bad_type:
 		*il = map->map_type == BPF_MAP_TYPE_ARRAY && *il != 2 ? 1 : 2;
 	}
 	/* A callback runs in a frame of its own with the arguments it will get. */
-	if (x->imm == BPF_FUNC_for_each_map_elem) {
+	if (x->imm == BPF_FUNC_for_each_map_elem || x->imm == 181 /* bpf_loop */) {
 		if (st->cur + 1 >= NFRAMES) {
 			VERBOSE(w, "the call stack of %d frames is too deep !\n", st->cur + 2);
 			return -E2BIG;
@@ -926,11 +926,17 @@ bad_type:
 		memset(f, 0, sizeof(*f));
 		f->entry = regs[2].func;
 		f->ret_insn = UINT32_MAX; /* returns to the helper */
-		f->regs[1] = (struct reg){.type = CONST_MAP, .map = map};
-		f->regs[2] = (struct reg){.type = PTR_MEM_RO, .mem_size = map->key_size};
-		f->regs[3] = (struct reg){.type = PTR_MAP_VALUE, .map = map};
-		f->regs[4] = regs[3];
-		mark_const(&f->regs[5], 0);
+		if (x->imm == BPF_FUNC_for_each_map_elem) {
+			f->regs[1] = (struct reg){.type = CONST_MAP, .map = map};
+			f->regs[2] = (struct reg){.type = PTR_MEM_RO, .mem_size = map->key_size};
+			f->regs[3] = (struct reg){.type = PTR_MAP_VALUE, .map = map};
+			f->regs[4] = regs[3];
+			mark_const(&f->regs[5], 0);
+		} else {
+			/* bpf_loop: the index, and the context as given. */
+			mark_u32_range(&f->regs[1], 0, 1u << 23);
+			f->regs[2] = regs[3];
+		}
 		f->regs[10] = (struct reg){.type = PTR_STACK, .frame = (u8)nf};
 		err = walk(w, cb, f->entry);
 		free(cb);

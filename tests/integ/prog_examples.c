@@ -88,6 +88,19 @@ int main(void)
 		SKIP("not root or no setpriv: the unprivileged run is skipped");
 	}
 
+	/* bpf_loop and a bounded loop clang did not unroll: the kernel's results. */
+	snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_features %s/bpf/vm_loop.bpf.o 2>&1", pre, b,
+		 b);
+	rc = run(cmd, uout, sizeof(uout));
+	CHECK(rc == 0 && strstr(uout, "out[1] = 64 00 00 00 00 00 00 00") &&
+		      strstr(uout, "out[2] = 0a 19 9d d3 7c bd 5e f0"),
+	      "loops under userbpf (values recorded from Linux 6.18): %s", uout);
+	if (kernel) {
+		snprintf(cmd, sizeof(cmd), "%s/testbin/vm_features %s/bpf/vm_loop.bpf.o 2>&1", b, b);
+		run(cmd, kout, sizeof(kout));
+		CHECK(!strcmp(uout, kout), "loops: userbpf\n%s\nkernel\n%s", uout, kout);
+	}
+
 	/* bpf_spin_lock misuse, compiled by clang: refused like the kernel refuses it. */
 	static const char *locks[] = {"noexit", "call", "double"};
 	for (int i = 0; i < 3; i++) {
