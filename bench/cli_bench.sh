@@ -7,6 +7,8 @@
 # Usage: bench/cli_bench.sh [BUILD_DIR] [N_MAPS] [DUMP_ENTRIES]
 set -eu
 build=$(realpath "${1:-build}")
+# Measure the CLI as the tree builds it, never a stale binary.
+make -s -C "$(dirname "$0")/.." BUILD="$build" all >/dev/null || exit 1
 nmaps=${2:-10000}
 entries=${3:-1000000}
 cli=$build/userbpf

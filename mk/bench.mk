@@ -15,3 +15,4 @@ $(BUILD)/bench/bench-client: bench/client.c bench/bench.h
 bench: lib $(BUILD)/bench/bench $(BUILD)/bench/bench-client
 	@if [ -n "$(SAN)" ]; then echo "bench: SAN=$(SAN) build, figures are not meaningful"; fi
 	$(BUILD)/bench/bench $(BUILD)
+	$(MAKE) --no-print-directory BUILD=$(BUILD) bench-vm

@@ -25,6 +25,16 @@ stage() {
 stage "plain build" build "" ""
 stage "ASan+UBSan" build-asan address ""
 stage "ThreadSanitizer (_mt tests)" build-tsan thread "_mt"
+echo "== fuzz smoke: the loader/verifier/interpreter under libFuzzer, ${FUZZ_TIME:-15} s"
+if $MAKE -s BUILD=build FUZZ_TIME="${FUZZ_TIME:-15}" fuzz-smoke >/tmp/userbpf-fuzz.log 2>&1; then
+	grep -E "Done [0-9]+ runs" /tmp/userbpf-fuzz.log | tail -1
+	echo "fuzz: 1 passed, 0 failed"
+	total_p=$((total_p + 1))
+else
+	tail -40 /tmp/userbpf-fuzz.log
+	echo "fuzz: 0 passed, 1 failed"
+	total_f=$((total_f + 1)); status=1
+fi
 echo "== all stages:"
 echo "$total_p passed, $total_f failed, $total_s skipped"
 exit $status

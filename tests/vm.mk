@@ -38,8 +38,10 @@ bench-vm: $(BUILD)/bench/vm-bench
 	$(BUILD)/bench/vm-bench
 
 # `make fuzz-smoke`: the loader/verifier/interpreter fuzzer (libFuzzer, clang,
-# ASan+UBSan) built from the library sources, run for about 30 seconds.
+# ASan+UBSan) built from the library sources, run for FUZZ_TIME seconds (make test
+# runs it briefly).
 FUZZ_BUILD := $(BUILD)-fuzz
+FUZZ_TIME ?= 30
 $(FUZZ_BUILD)/vm_prog_fuzz: tests/fuzz/vm_prog_fuzz.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -49,7 +51,7 @@ $(FUZZ_BUILD)/vm_prog_fuzz: tests/fuzz/vm_prog_fuzz.c $(LIB_SRCS)
 fuzz-smoke: $(FUZZ_BUILD)/vm_prog_fuzz
 	@mkdir -p $(FUZZ_BUILD)/corpus
 	root=$$(mktemp -d /dev/shm/userbpf-fuzz.XXXXXX); \
-	USERBPF_ROOT=$$root $(FUZZ_BUILD)/vm_prog_fuzz -max_total_time=30 -rss_limit_mb=4096 \
+	USERBPF_ROOT=$$root $(FUZZ_BUILD)/vm_prog_fuzz -max_total_time=$(FUZZ_TIME) -rss_limit_mb=4096 \
 		$(FUZZ_BUILD)/corpus tests/fuzz/seeds; rc=$$?; rm -rf $$root; exit $$rc
 
 $(BUILD)/testbin/vm_run_pinned: tests/vmbpf/run_pinned.c
