@@ -58,6 +58,8 @@ struct ub_map_hdr {
 	u8 family[] __attribute__((aligned(64)));
 };
 
+_Static_assert(sizeof(struct ub_map_hdr) == 512, "shared layout changed: bump UB_HDR_VERSION");
+
 struct map_ops;
 
 /* One map as seen by this process. Fields up to @ops copy the header for speed. */

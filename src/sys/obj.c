@@ -391,6 +391,11 @@ static int read_hdr(int fd, struct stat *st, struct ub_obj_hdr *h)
 		n = pread(rfd, h, sizeof(*h), st->st_size - UB_HDR_SIZE);
 		close(rfd);
 	}
+	if (n == (ssize_t)sizeof(*h) && h->magic == UB_OBJ_MAGIC && h->hdr_version != UB_HDR_VERSION) {
+		ub_log("fd %d: object of header version %u, this build reads %u", fd,
+		       h->hdr_version, UB_HDR_VERSION);
+		return -EINVAL;
+	}
 	if (n != (ssize_t)sizeof(*h) || h->magic != UB_OBJ_MAGIC ||
 	    h->content_size + UB_HDR_SIZE != (u64)st->st_size)
 		return -EINVAL;
@@ -524,7 +529,7 @@ int ub_obj_create(u32 kind, u64 content_size, int accmode,
 	obj->hdr->kind = kind;
 	obj->hdr->id = id;
 	obj->hdr->content_size = content_size;
-	obj->hdr->hdr_version = 1;
+	obj->hdr->hdr_version = UB_HDR_VERSION;
 	obj->hdr->creator_pid = (u32)getpid();
 	atomic_init(&obj->refs, 1);
 	err = init ? init(obj, arg) : 0;

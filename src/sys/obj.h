@@ -28,6 +28,13 @@
  */
 #define UB_HDR_SIZE 4096UL
 #define UB_OBJ_MAGIC 0x3170627265737575ULL /* "userbpf1" */
+/*
+ * The layout of every shared header (struct ub_obj_hdr and the kinds' own).
+ * Bump it whenever one changes: processes of different builds then refuse
+ * each other's objects (EINVAL, as for any non-bpf fd) instead of misreading
+ * them. Size assertions beside each header are the reminder.
+ */
+#define UB_HDR_VERSION 2
 
 enum ub_obj_kind {
 	UB_OBJ_MAP = 1,
@@ -46,6 +53,7 @@ struct ub_obj_hdr {
 	u32 hdr_version;
 	u32 creator_pid;
 } __attribute__((aligned(64))); /* the kind's header follows, cache-line aligned */
+_Static_assert(sizeof(struct ub_obj_hdr) == 64, "shared layout changed: bump UB_HDR_VERSION");
 
 /* One object as seen by this process. */
 struct ub_obj {

@@ -40,7 +40,8 @@ int ns_map_describe(uint32_t id, struct bpf_map_info *info, uint64_t *memlock, i
 		goto out;
 	if (pread(fd, &hp, sizeof(hp), st.st_size - (off_t)UB_HDR_SIZE) != (ssize_t)sizeof(hp))
 		goto out;
-	if (hp.o.magic != UB_OBJ_MAGIC || hp.o.kind != UB_OBJ_MAP || hp.o.id != id ||
+	if (hp.o.magic != UB_OBJ_MAGIC || hp.o.hdr_version != UB_HDR_VERSION ||
+	    hp.o.kind != UB_OBJ_MAP || hp.o.id != id ||
 	    hp.o.content_size + UB_HDR_SIZE != (u64)st.st_size)
 		goto out;
 	const struct ub_map_hdr *h = (const void *)(hp.page + sizeof(struct ub_obj_hdr));
