@@ -30,5 +30,5 @@ $(BUILD)/examples/quickstart: examples/quickstart/quickstart.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $< -lbpf
 
-demo: deps all $(BUILD)/examples/quickstart
+demo: deps all $(BUILD)/examples/quickstart $(BUILD)/bpf/pkt_counter.bpf.o $(BUILD)/testbin/pkt_counter
 	@scripts/demo.sh $(BUILD)
