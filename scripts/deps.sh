@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages userbpf builds and tests with, only those missing.
 set -eu
-pkgs="gcc make libc6-dev libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool iproute2 pkg-config libclang-rt-14-dev"
+pkgs="gcc make libc6-dev libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool iproute2 pkg-config libclang-rt-14-dev util-linux mount coreutils"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
