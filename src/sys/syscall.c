@@ -527,21 +527,42 @@ static inline void batch_copy_out(void *dst, const void *src, u32 n)
 		memcpy(dst, src, n);
 }
 
+/*
+ * The start both generic batches share, in the kernel's order: fd and access,
+ * batch.flags (only where the family checks them), elem_flags, then count:
+ * 0 means nothing to do (0 returned); otherwise count is zeroed in the
+ * caller's attr before any element moves, and 1 returned.
+ */
+static int batch_begin(union ub_attr *attr, void *uattr, bool rd, bool wr, struct ub_map **mapp)
+{
+	int err = batch_map(attr, rd, wr, mapp);
+	if (err)
+		return err;
+	if ((*mapp)->ops->batch_flags_must_be_zero && attr->batch.flags)
+		return -EINVAL;
+	err = batch_elem_flags_check(*mapp, attr->batch.elem_flags);
+	if (err)
+		return err;
+	if (!attr->batch.count)
+		return 0;
+	ub_put_attr_u32(uattr, BATCH_COUNT_OFF, 0);
+	return 1;
+}
+
+static inline void swap_bufs(u8 **a, u8 **b)
+{
+	u8 *t = *a;
+	*a = *b;
+	*b = t;
+}
+
 long sys_map_lookup_batch(union ub_attr *attr, void *uattr)
 {
 	struct ub_map *map = NULL;
-	int err = batch_map(attr, true, false, &map);
-	if (err)
-		return err;
-	if (map->ops->batch_flags_must_be_zero && attr->batch.flags)
-		return -EINVAL;
-	err = batch_elem_flags_check(map, attr->batch.elem_flags);
-	if (err)
+	int err = batch_begin(attr, uattr, true, false, &map);
+	if (err <= 0)
 		return err;
 	u32 max = attr->batch.count;
-	if (!max)
-		return 0;
-	ub_put_attr_u32(uattr, BATCH_COUNT_OFF, 0);
 
 	u32 ks = map->key_size, vs = sys_value_size(map);
 	u8 *keys = u64_to_ptr(attr->batch.keys), *values = u64_to_ptr(attr->batch.values);
@@ -563,9 +584,7 @@ long sys_map_lookup_batch(union ub_attr *attr, void *uattr)
 			break;
 		err = map->ops->sys_lookup(map, key, value, attr->batch.elem_flags);
 		if (err == -ENOENT) { /* deleted meanwhile: step past it */
-			u8 *t = prev;
-			prev = key;
-			key = t;
+			swap_bufs(&prev, &key);
 			have_prev = true;
 			continue;
 		}
@@ -582,9 +601,7 @@ long sys_map_lookup_batch(union ub_attr *attr, void *uattr)
 			goto out;
 		}
 		batch_copy_out(values + (size_t)cp * vs, value, vs);
-		u8 *t = prev;
-		prev = key;
-		key = t;
+		swap_bufs(&prev, &key);
 		have_prev = true;
 		cp++;
 	}
@@ -603,18 +620,10 @@ out:
 long sys_map_update_batch(union ub_attr *attr, void *uattr)
 {
 	struct ub_map *map = NULL;
-	int err = batch_map(attr, false, true, &map);
-	if (err)
-		return err;
-	if (map->ops->batch_flags_must_be_zero && attr->batch.flags)
-		return -EINVAL;
-	err = batch_elem_flags_check(map, attr->batch.elem_flags);
-	if (err)
+	int err = batch_begin(attr, uattr, false, true, &map);
+	if (err <= 0)
 		return err;
 	u32 max = attr->batch.count;
-	if (!max)
-		return 0;
-	ub_put_attr_u32(uattr, BATCH_COUNT_OFF, 0);
 
 	u32 ks = map->key_size, vs = sys_value_size(map);
 	const u8 *keys = u64_to_ptr(attr->batch.keys), *values = u64_to_ptr(attr->batch.values);
