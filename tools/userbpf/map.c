@@ -661,68 +661,95 @@ static int alloc_kv(const struct bpf_map_info *info, void **key, void **value)
 	return 0;
 }
 
+/*
+ * What lookup, getnext, update and delete share: the map from the command
+ * line, key and value buffers, and the key (and value) parsed from the rest.
+ */
+struct elem_cmd {
+	struct bpf_map_info info;
+	int fd;
+	void *key, *value;
+};
+
+/* 0, or the command's exit status (1) with everything released. */
+static int elem_cmd_open(struct elem_cmd *ec, int *argc, char ***argv, bool key, bool value)
+{
+	ec->key = ec->value = NULL;
+	ec->fd = map_parse_fd(argc, argv, &ec->info);
+	if (ec->fd < 0)
+		return 1;
+	if (alloc_kv(&ec->info, &ec->key, &ec->value)) {
+		close(ec->fd);
+		return 1;
+	}
+	if (key && parse_elem(argc, argv, &ec->info, ec->key, value ? ec->value : NULL)) {
+		free(ec->key);
+		free(ec->value);
+		close(ec->fd);
+		return 1;
+	}
+	return 0;
+}
+
+static int elem_cmd_close(struct elem_cmd *ec, int err)
+{
+	free(ec->key);
+	free(ec->value);
+	close(ec->fd);
+	return err;
+}
+
+static int unexpected_arg(int argc, char **argv)
+{
+	return argc ? p_err("unexpected argument '%s'", *argv) : 0;
+}
+
 static int do_lookup(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key, *value;
-	int fd = map_parse_fd(&argc, &argv, &info), err;
-	if (fd < 0)
+	struct elem_cmd ec;
+	if (elem_cmd_open(&ec, &argc, &argv, true, false))
 		return 1;
-	if ((err = alloc_kv(&info, &key, &value)))
-		goto out_close;
-	if ((err = parse_elem(&argc, &argv, &info, key, NULL) ? 1 : 0))
-		goto out;
-	if (argc) {
-		err = p_err("unexpected argument '%s'", *argv);
-		goto out;
-	}
-	if (bpf_map_lookup_elem(fd, key, value)) {
+	if (unexpected_arg(argc, argv))
+		return elem_cmd_close(&ec, 1);
+	int err = 0;
+	if (bpf_map_lookup_elem(ec.fd, ec.key, ec.value)) {
 		if (errno == ENOENT) {
 			if (json_output) {
 				jsonw_null(json_wtr);
 			} else {
 				fputs("key:\n", stdout);
-				print_hex(key, info.key_size);
+				print_hex(ec.key, ec.info.key_size);
 				fputs("\n\nNot found\n", stdout);
 			}
 			err = 1;
 		} else {
 			err = p_errno(errno, "lookup failed");
 		}
-		goto out;
+		return elem_cmd_close(&ec, err);
 	}
 	struct dumper d;
-	dumper_init(&d, &info);
-	print_entry(&d, key, value);
+	dumper_init(&d, &ec.info);
+	print_entry(&d, ec.key, ec.value);
 	dumper_fini(&d);
-out:
-	free(key);
-	free(value);
-out_close:
-	close(fd);
-	return err;
+	return elem_cmd_close(&ec, 0);
 }
 
 static int do_getnext(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key, *next;
-	int fd = map_parse_fd(&argc, &argv, &info), err;
-	bool have_key = argc > 0;
-	if (fd < 0)
+	struct elem_cmd ec;
+	int err = 0;
+	/* The key is optional: without one, the first key. */
+	if (elem_cmd_open(&ec, &argc, &argv, false, false))
 		return 1;
-	if ((err = alloc_kv(&info, &key, &next)))
-		goto out_close;
-	if (have_key && (err = parse_elem(&argc, &argv, &info, key, NULL) ? 1 : 0))
-		goto out;
-	if (argc) {
-		err = p_err("unexpected argument '%s'", *argv);
-		goto out;
-	}
-	if (bpf_map_get_next_key(fd, have_key ? key : NULL, next)) {
-		err = p_errno(errno, "can't get next key");
-		goto out;
-	}
+	bool have_key = argc > 0;
+	const struct bpf_map_info info = ec.info;
+	void *key = ec.key, *next = ec.value;
+	if (have_key && parse_elem(&argc, &argv, &ec.info, key, NULL))
+		return elem_cmd_close(&ec, 1);
+	if (unexpected_arg(argc, argv))
+		return elem_cmd_close(&ec, 1);
+	if (bpf_map_get_next_key(ec.fd, have_key ? key : NULL, next))
+		return elem_cmd_close(&ec, p_errno(errno, "can't get next key"));
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_name(json_wtr, "key");
@@ -745,77 +772,45 @@ static int do_getnext(int argc, char **argv)
 		print_hex(next, info.key_size);
 		fputc('\n', stdout);
 	}
-out:
-	free(key);
-	free(next);
-out_close:
-	close(fd);
-	return err;
+	return elem_cmd_close(&ec, err);
 }
 
 static int do_update(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key, *value;
+	struct elem_cmd ec;
 	__u64 flags = BPF_ANY;
-	int fd = map_parse_fd(&argc, &argv, &info), err;
-	if (fd < 0)
+	int err = 0;
+	if (elem_cmd_open(&ec, &argc, &argv, true, true))
 		return 1;
-	if ((err = alloc_kv(&info, &key, &value)))
-		goto out_close;
-	if ((err = parse_elem(&argc, &argv, &info, key, value) ? 1 : 0))
-		goto out;
 	if (argc == 1 && is_prefix(*argv, "any")) {
 		flags = BPF_ANY;
 	} else if (argc == 1 && is_prefix(*argv, "noexist")) {
 		flags = BPF_NOEXIST;
 	} else if (argc == 1 && is_prefix(*argv, "exist")) {
 		flags = BPF_EXIST;
-	} else if (argc) {
-		err = p_err("unexpected argument '%s'", *argv);
-		goto out;
+	} else if (unexpected_arg(argc, argv)) {
+		return elem_cmd_close(&ec, 1);
 	}
-	if (bpf_map_update_elem(fd, key, value, flags)) {
+	if (bpf_map_update_elem(ec.fd, ec.key, ec.value, flags))
 		err = p_errno(errno, "update failed");
-		goto out;
-	}
-	if (json_output)
+	else if (json_output)
 		jsonw_null(json_wtr);
-out:
-	free(key);
-	free(value);
-out_close:
-	close(fd);
-	return err;
+	return elem_cmd_close(&ec, err);
 }
 
 static int do_delete(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key, *value;
-	int fd = map_parse_fd(&argc, &argv, &info), err;
-	if (fd < 0)
+	struct elem_cmd ec;
+	int err = 0;
+	if (elem_cmd_open(&ec, &argc, &argv, true, false))
 		return 1;
-	if ((err = alloc_kv(&info, &key, &value)))
-		goto out_close;
-	if ((err = parse_elem(&argc, &argv, &info, key, NULL) ? 1 : 0))
-		goto out;
-	if (argc) {
-		err = p_err("unexpected argument '%s'", *argv);
-		goto out;
-	}
-	if (bpf_map_delete_elem(fd, key)) {
+	if (unexpected_arg(argc, argv))
+		return elem_cmd_close(&ec, 1);
+	if (bpf_map_delete_elem(ec.fd, ec.key))
 		err = p_errno(errno, "delete failed");
-		goto out;
-	}
-	if (json_output)
+	else if (json_output)
 		jsonw_null(json_wtr);
-out:
-	free(key);
-	free(value);
-out_close:
-	close(fd);
-	return err;
+	return elem_cmd_close(&ec, err);
 }
 
 /* ---- create, pin, freeze ------------------------------------------------------ */
