@@ -60,8 +60,14 @@ $(BUILD)/testbin/vm_run_pinned: tests/vmbpf/run_pinned.c
 
 TEST_EXTRA += $(BUILD)/testbin/vm_run_pinned
 
-# Programs the kernel refuses for their use of bpf_spin_lock, and a plain loader.
-VM_LOCK_OBJS := $(foreach v,noexit call double,$(BUILD)/bpf/vm_lock_$(v).bpf.o)
+# Programs the kernel refuses (bpf_spin_lock misuse, a callback's return value),
+# and a plain loader.
+VM_LOCK_OBJS := $(foreach v,noexit call double,$(BUILD)/bpf/vm_lock_$(v).bpf.o) \
+	$(BUILD)/bpf/vm_refuse_cbret.bpf.o
+$(BUILD)/bpf/vm_refuse_%.bpf.o: tests/vmbpf/refuse_%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/bpf/vm_lock_%.bpf.o: tests/vmbpf/lock_%.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@

@@ -1304,6 +1304,13 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 						err = -EACCES;
 						goto out_err;
 					}
+					/* Its helper reads 0 as "go on" and 1 as "stop": nothing else. */
+					if (r0.smin < 0 || r0.smax > 1) {
+						VERBOSE(w, "At callback return the register R0 has smin=%lld smax=%lld should have been in [0, 1]\n",
+							(long long)r0.smin, (long long)r0.smax);
+						err = -EINVAL;
+						goto out_err;
+					}
 					return 0;
 				}
 				st->cur--;

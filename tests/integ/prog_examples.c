@@ -101,19 +101,22 @@ int main(void)
 		CHECK(!strcmp(uout, kout), "loops: userbpf\n%s\nkernel\n%s", uout, kout);
 	}
 
-	/* bpf_spin_lock misuse, compiled by clang: refused like the kernel refuses it. */
-	static const char *locks[] = {"noexit", "call", "double"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_load_only %s/bpf/vm_lock_%s.bpf.o 2>&1",
+	/*
+	 * bpf_spin_lock misuse and a callback returning 2, compiled by clang:
+	 * refused like the kernel refuses them.
+	 */
+	static const char *locks[] = {"lock_noexit", "lock_call", "lock_double", "refuse_cbret"};
+	for (int i = 0; i < 4; i++) {
+		snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_load_only %s/bpf/vm_%s.bpf.o 2>&1",
 			 pre, b, b, locks[i]);
 		rc = run(cmd, uout, sizeof(uout));
-		CHECK(rc == 0 && !strcmp(uout, "refused 22\n"), "lock_%s under userbpf: %s", locks[i],
+		CHECK(rc == 0 && !strcmp(uout, "refused 22\n"), "%s under userbpf: %s", locks[i],
 		      uout);
 		if (kernel) {
-			snprintf(cmd, sizeof(cmd), "%s/testbin/vm_load_only %s/bpf/vm_lock_%s.bpf.o 2>&1", b,
+			snprintf(cmd, sizeof(cmd), "%s/testbin/vm_load_only %s/bpf/vm_%s.bpf.o 2>&1", b,
 				 b, locks[i]);
 			run(cmd, kout, sizeof(kout));
-			CHECK(!strcmp(uout, kout), "lock_%s: userbpf %s kernel %s", locks[i], uout, kout);
+			CHECK(!strcmp(uout, kout), "%s: userbpf %s kernel %s", locks[i], uout, kout);
 		}
 	}
 
