@@ -6,7 +6,7 @@ TEST_LIBS := $(BUILD)/libuserbpf.a $(LDSAN) -lbpf -lelf -lz $(LDLIBS)
 # Helper programs and BPF objects some tests exec or load are built by tests/*.mk.
 -include $(wildcard tests/*.mk)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libuserbpf.a tests/t.h $(wildcard tests/*/*.h)
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libuserbpf.a $(wildcard tests/*.h tests/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(TEST_LIBS)
 

@@ -32,7 +32,7 @@ $(BUILD)/testbin/skel_globals_linked: tests/bpf/skel_globals.c $(BUILD)/bpf/glob
 	@mkdir -p $(dir $@)
 	$(CC) $(INTEG_CLIENT_CFLAGS) -I$(BUILD)/bpf $(LDSAN) -o $@ $< $(INTEG_LINK_PRELOAD) -lbpf
 
-$(BUILD)/testbin/libbpf_peer: tests/bpf/libbpf_peer.c
+$(BUILD)/testbin/libbpf_peer: tests/bpf/libbpf_peer.c tests/scm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(INTEG_CLIENT_CFLAGS) -o $@ $< -lbpf
 

@@ -17,26 +17,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
+#include "../scm.h"
 
 int main(int argc, char **argv)
 {
@@ -52,7 +33,7 @@ int main(int argc, char **argv)
 	if (updates <= 0 || adds % updates || own_per <= 0 || own_per > 16 || nshared <= 0)
 		return 2;
 
-	int fd = recv_fd(sock);
+	int fd = scm_recv_fd(sock, MSG_CMSG_CLOEXEC);
 	if (fd < 0) {
 		printf("recv: %s\n", strerror(errno));
 		return 1;

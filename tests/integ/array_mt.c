@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "scm.h"
 
 #define NELEM 64      /* u64 values, stride 8 */
 #define NSHARED 8     /* elements 0..7: atomic counters everyone adds to */
@@ -90,45 +91,6 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char c = 'f';
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return (int)sendmsg(sock, &msg, 0);
-}
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 static uint32_t map_id(int fd)
 {
 	struct bpf_map_info info;
@@ -155,7 +117,7 @@ static volatile uint64_t *map_mmap(int fd)
 static int scm_child(int sock, uint32_t want_id)
 {
 	char why[160] = "";
-	int fd = recv_fd(sock);
+	int fd = scm_recv_fd(sock, MSG_CMSG_CLOEXEC);
 	if (fd < 0)
 		return 10;
 	if (!ub_is_object_fd(fd) || map_id(fd) != want_id)
@@ -291,7 +253,7 @@ static void test_scm(void)
 	}
 	CHECK(pid > 0, "fork: %s", strerror(errno));
 	close(sv[1]);
-	CHECK(send_fd(sv[0], fd) == 1, "send fd: %s", strerror(errno));
+	CHECK(scm_send_fd(sv[0], fd) == 1, "send fd: %s", strerror(errno));
 	CHECK(write(sv[0], "g", 1) == 1, "go");
 	char why[160] = "";
 	int bad = work(fd, p, W_SCM_PARENT, why, sizeof(why));

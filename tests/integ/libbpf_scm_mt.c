@@ -11,6 +11,7 @@
 #include "tsan_mt.h"
 
 #include <sys/socket.h>
+#include "scm.h"
 
 #define NELEM 64
 #define NSHARED 8
@@ -41,25 +42,6 @@ static int elem(const struct side *s, int cmd, int fd, uint32_t k, uint64_t *v, 
 	a.value = (uintptr_t)v;
 	a.flags = flags;
 	return s->bpf(cmd, &a, sizeof(a));
-}
-
-static int send_fd(int sock, int fd)
-{
-	char c = 'f';
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return (int)sendmsg(sock, &msg, 0);
 }
 
 /* This process's share, the same loop as the peer's; returns mismatches. */
@@ -137,7 +119,7 @@ static char *run_side(const struct side *s, const char *peer)
 	}
 	CHECK(pid > 0, "fork: %s", strerror(errno));
 	close(sv[1]);
-	CHECK(send_fd(sv[0], fd) == 1, "%s: send fd: %s", s->name, strerror(errno));
+	CHECK(scm_send_fd(sv[0], fd) == 1, "%s: send fd: %s", s->name, strerror(errno));
 	CHECK(write(sv[0], "g", 1) == 1, "%s: go", s->name);
 	int bad = work(s, fd, p);
 	CHECK(bad == 0, "%s: this process: %d lookups/updates went wrong", s->name, bad);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "scm.h"
 
 static long bpf_(int cmd, union bpf_attr *a)
 {
@@ -276,44 +277,6 @@ static void test_private(void)
 	close(fd);
 }
 
-static void send_fd(int sock, int fd)
-{
-	char c = 'f';
-	struct iovec iov = {&c, 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			   .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &m, 0) != 1)
-		perror("sendmsg");
-}
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = {&c, 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			   .msg_controllen = sizeof(u.buf)};
-	if (recvmsg(sock, &m, 0) != 1)
-		return -1;
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-	int fd = -1;
-	if (cm && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /* Read-only and write-only fds keep their access mode over SCM_RIGHTS. */
 static void test_scm_rights_modes(void)
 {
@@ -324,7 +287,7 @@ static void test_scm_rights_modes(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* A process that never saw these maps: both fds arrive by message. */
-		int ro = recv_fd(sv[1]), wo = recv_fd(sv[1]);
+		int ro = scm_recv_fd(sv[1], 0), wo = scm_recv_fd(sv[1], 0);
 		unsigned key = 1;
 		unsigned long long v = 5;
 		int bad = 0;
@@ -342,8 +305,8 @@ static void test_scm_rights_modes(void)
 	a.open_flags = BPF_F_WRONLY;
 	int wo = (int)bpf_(BPF_MAP_GET_FD_BY_ID, &a);
 	CHECK(ro >= 0 && wo >= 0, "read-only and write-only fds by id");
-	send_fd(sv[0], ro);
-	send_fd(sv[0], wo);
+	CHECK(scm_send_fd(sv[0], ro) == 1, "sendmsg");
+	CHECK(scm_send_fd(sv[0], wo) == 1, "sendmsg");
 	int st;
 	waitpid(pid, &st, 0);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,

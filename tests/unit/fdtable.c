@@ -7,45 +7,11 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "scm.h"
 
 static int mk(void)
 {
 	return ub_map_create(BPF_MAP_TYPE_ARRAY, "fdt", 4, 8, 4, 0);
-}
-
-static int send_fd(int sock, int fd)
-{
-	char c = 'x';
-	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return (int)sendmsg(sock, &msg, 0);
-}
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	if (recvmsg(sock, &msg, 0) < 0)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
-	return fd;
 }
 
 int main(void)
@@ -97,8 +63,8 @@ int main(void)
 	int sv[2];
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
 	int ro = open("/dev/null", O_RDONLY); /* make the received number differ */
-	CHECK(send_fd(sv[0], a) == 1, "send");
-	int r = recv_fd(sv[1]);
+	CHECK(scm_send_fd(sv[0], a) == 1, "send");
+	int r = scm_recv_fd(sv[1], 0);
 	CHECK(r >= 0 && r != a, "received %d", r);
 	out = 0;
 	CHECK(ub_map_lookup_elem(r, &k, &out, 0) == 0 && out == 99, "received fd works: %llu", out);
@@ -119,8 +85,8 @@ int main(void)
 	at.open_flags = BPF_F_RDONLY;
 	int rofd = ub_bpf(BPF_MAP_GET_FD_BY_ID, &at, sizeof(at));
 	CHECK(rofd >= 0, "rdonly by id");
-	CHECK(send_fd(sv[0], rofd) == 1, "send ro");
-	int r2 = recv_fd(sv[1]);
+	CHECK(scm_send_fd(sv[0], rofd) == 1, "send ro");
+	int r2 = scm_recv_fd(sv[1], 0);
 	CHECK_RET(ub_map_update_elem(r2, &k, &v, 0), -EPERM, EPERM, "received ro fd stays ro");
 	CHECK(ub_map_lookup_elem(r2, &k, &out, 0) == 0, "received ro fd reads");
 
