@@ -71,24 +71,32 @@ static inline bool mem_is_zero(const void *buf, size_t from, size_t to)
 {
 	typedef u64 u64x2 __attribute__((vector_size(16)));
 	const u8 *p = buf;
-	u64x2 vacc = {0, 0};
-	u64 acc = 0;
-	size_t i = from;
-	/* 32, then 8 bytes at a time: the attr tail check runs on every bpf() call. */
-	for (; i + 32 <= to; i += 32) {
-		u64x2 a, b;
-		memcpy(&a, p + i, 16);
-		memcpy(&b, p + i + 16, 16);
-		vacc |= a | b;
+	size_t n = to > from ? to - from : 0;
+	/*
+	 * The attr tail check runs on every bpf() call: 16 bytes at a time, the
+	 * last 16 (or 8) loaded overlapping what came before, so no byte loop.
+	 * Loads only: re-reading a byte changes nothing.
+	 */
+	if (n >= 16) {
+		u64x2 acc = {0, 0}, v;
+		for (size_t i = from; i + 16 < to; i += 16) {
+			memcpy(&v, p + i, 16);
+			acc |= v;
+		}
+		memcpy(&v, p + to - 16, 16);
+		acc |= v;
+		return !(acc[0] | acc[1]);
 	}
-	for (; i + 8 <= to; i += 8) {
-		u64 w;
-		memcpy(&w, p + i, 8);
-		acc |= w;
+	if (n >= 8) {
+		u64 a, b;
+		memcpy(&a, p + from, 8);
+		memcpy(&b, p + to - 8, 8);
+		return !(a | b);
 	}
-	for (; i < to; i++)
+	u8 acc = 0;
+	for (size_t i = from; i < to; i++)
 		acc |= p[i];
-	return !(acc | vacc[0] | vacc[1]);
+	return !acc;
 }
 
 UB_HIDDEN int ub_possible_cpus(void);

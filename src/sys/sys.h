@@ -13,9 +13,13 @@
  */
 typedef long (*ub_cmd_fn)(union ub_attr *attr, void *uattr);
 
-/* The size the caller passed to this thread's current ub_bpf() call (some
- * write-backs, like PROG_LOAD's log_true_size, depend on it). */
-/* Initial-exec: a plain %fs-relative store on every call, not a __tls_get_addr() call. */
+/*
+ * The size the caller passed to this thread's current ub_bpf() call, for
+ * write-backs that depend on it (PROG_LOAD's log_true_size, BTF_LOAD's). Set
+ * only for commands whose attr is copied: lookup, update and get_next_key,
+ * which read the caller's attr in place, never look at it. Initial-exec: a
+ * plain %fs-relative store, not a __tls_get_addr() call.
+ */
 extern __thread unsigned int ub_cur_attr_size __attribute__((tls_model("initial-exec")));
 
 #define UB_CMD(cmd, fn, end) UB_HIDDEN long fn(union ub_attr *attr, void *uattr);

@@ -66,6 +66,7 @@ static __attribute__((noinline)) int bpf_general(int cmd, void *uattr, unsigned 
 {
 	union ub_attr attr;
 
+	ub_cur_attr_size = size;
 	/* bpf_check_uarg_tail_zero(): at most a page, zeros past the union. */
 	if (unlikely(size > UB_PAGE_SIZE))
 		return ub_sys_ret(-E2BIG);
@@ -94,8 +95,6 @@ int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
 	void *uattr = uattr_;
 	union ub_attr attr;
 
-	ub_cur_attr_size = size;
-
 	/*
 	 * The common case: a known command and an attr that holds all of its
 	 * fields (libbpf passes exactly those, raw callers the whole union).
@@ -110,6 +109,8 @@ int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
 				return ub_sys_ret(-EINVAL);
 			if (likely(cmd < (int)ARRAY_SIZE(attr_read_only) && attr_read_only[cmd]))
 				return ub_sys_ret(cmd_table[cmd].fn(uattr, uattr));
+			/* Only commands that copy their attr may look at the caller's size. */
+			ub_cur_attr_size = size;
 			attr_copy_in(attr.raw, uattr, end);
 			return ub_sys_ret(cmd_table[cmd].fn(&attr, uattr));
 		}
@@ -134,6 +135,13 @@ struct ub_obj *ub_obj_from_fd(int fd, u32 kind, u32 *mode, int *err)
 		return NULL;
 	}
 	return obj;
+}
+
+/* The map behind @fd for a command that only reads it: frozen does not matter. */
+static inline struct ub_map *map_from_fd_read(u32 fd, u32 *perms, int *err)
+{
+	struct ub_obj *obj = ub_obj_from_fd((int)fd, UB_OBJ_MAP, perms, err);
+	return likely(obj) ? obj_to_map(obj) : NULL;
 }
 
 static inline struct ub_map *map_from_fd(u32 fd, u32 *perms, int *err)
@@ -350,7 +358,7 @@ long sys_map_lookup_elem(union ub_attr *attr, void *uattr)
 	/* Flags are checked before the fd. */
 	if (unlikely(attr->flags & ~(u64)BPF_F_LOCK))
 		return -EINVAL;
-	map = map_from_fd(attr->map_fd, &perms, &err);
+	map = map_from_fd_read(attr->map_fd, &perms, &err);
 	if (unlikely(!map))
 		return err;
 	if (unlikely(!(perms & UB_MODE_READ)))
@@ -439,7 +447,7 @@ long sys_map_get_next_key(union ub_attr *attr, void *uattr)
 	int err;
 	(void)uattr;
 
-	map = map_from_fd(attr->map_fd, &perms, &err);
+	map = map_from_fd_read(attr->map_fd, &perms, &err);
 	if (unlikely(!map))
 		return err;
 	if (unlikely(!(perms & UB_MODE_READ)))
