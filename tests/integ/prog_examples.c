@@ -120,7 +120,7 @@ int main(void)
 		}
 	}
 
-	/* Globals, calls, callbacks, locks: byte-for-byte the kernel's results. */
+	/* Globals (custom .data.* too), calls, callbacks, locks: byte-for-byte the kernel's results. */
 	snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_features %s/bpf/vm_features.bpf.o 2>&1",
 		 pre, b, b);
 	rc = run(cmd, uout, sizeof(uout));
@@ -135,6 +135,7 @@ int main(void)
 		/* Recorded from Linux 6.18: the lock value and the globals after three runs. */
 		CHECK(strstr(uout, "lockmap[0] = 00 00 00 00 03 00 00 00 d0 02 00 00 00 00 00 00") &&
 			      strstr(uout, ".data[0] = 8f 08 00 00 00 00 00 00") &&
+			      strstr(uout, ".data.custom[0] = 2e 00 00 00 00 00 00 00") &&
 			      strstr(uout, ".bss[0] = 03 00"),
 		      "features match the recorded kernel results: %s", uout);
 	}

@@ -26,6 +26,7 @@ struct {
 const volatile __u64 factor = 3;	/* .rodata */
 __u64 calls = 0;			/* .bss */
 __u64 last = 7;				/* .data */
+__u64 seen SEC(".data.custom") = 40;	/* a custom .data.* section: its own array */
 
 struct cb_ctx {
 	__u64 sum;
@@ -68,6 +69,7 @@ int features(struct xdp_md *ctx)
 		bpf_spin_unlock(&l->lock);
 	}
 	calls++;
+	seen += 2;
 	last = scale(c.sum) + c.seen;
 	return XDP_PASS;
 }
