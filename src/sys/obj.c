@@ -248,14 +248,32 @@ bool ub_fd_known(int fd)
 	return slot && __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 }
 
+/* Take a reference unless the last one is already gone (a close raced us). */
+static bool obj_tryget(struct ub_obj *obj)
+{
+	int r = atomic_load(&obj->refs);
+	while (r > 0)
+		if (atomic_compare_exchange_weak(&obj->refs, &r, r + 1))
+			return true;
+	return false;
+}
+
 void ub_fd_dup(int oldfd, int newfd)
 {
 	uintptr_t *slot = fd_slot(oldfd, false);
 	uintptr_t w = slot ? __atomic_load_n(slot, __ATOMIC_ACQUIRE) : 0;
-	if (w)
-		ub_fd_install(newfd, (struct ub_obj *)(w & ~(uintptr_t)3), (u32)(w & 3));
-	else
+	struct ub_obj *obj = (struct ub_obj *)(w & ~(uintptr_t)3);
+	/*
+	 * A close() of @oldfd in another thread may have dropped the object's
+	 * last reference after we read the slot: never revive it. @newfd is
+	 * then resolved from the file on first use, like any unknown fd.
+	 */
+	if (w && obj_tryget(obj)) {
+		ub_fd_install(newfd, obj, (u32)(w & 3));
+		ub_obj_put(obj);
+	} else {
 		ub_fd_forget(newfd);
+	}
 }
 
 /* ---- process-local objects --------------------------------------------- */
