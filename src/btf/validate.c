@@ -614,6 +614,30 @@ static int check_meta_decl_tag(struct btf_env *env, const struct btf_type *t, u3
 	return sizeof(*tag);
 }
 
+/* Each kind's own checks, by kind; the kind was range-checked first. */
+static int (*const check_meta_kind[BTF_KIND_MAX + 1])(struct btf_env *, const struct btf_type *,
+						      u32) = {
+	[BTF_KIND_INT] = check_meta_int,
+	[BTF_KIND_PTR] = check_meta_ref,
+	[BTF_KIND_TYPEDEF] = check_meta_ref,
+	[BTF_KIND_VOLATILE] = check_meta_ref,
+	[BTF_KIND_CONST] = check_meta_ref,
+	[BTF_KIND_RESTRICT] = check_meta_ref,
+	[BTF_KIND_TYPE_TAG] = check_meta_ref,
+	[BTF_KIND_ARRAY] = check_meta_array,
+	[BTF_KIND_STRUCT] = check_meta_struct,
+	[BTF_KIND_UNION] = check_meta_struct,
+	[BTF_KIND_ENUM] = check_meta_enum,
+	[BTF_KIND_ENUM64] = check_meta_enum,
+	[BTF_KIND_FWD] = check_meta_fwd,
+	[BTF_KIND_FUNC] = check_meta_func,
+	[BTF_KIND_FUNC_PROTO] = check_meta_func_proto,
+	[BTF_KIND_VAR] = check_meta_var,
+	[BTF_KIND_DATASEC] = check_meta_datasec,
+	[BTF_KIND_FLOAT] = check_meta_float,
+	[BTF_KIND_DECL_TAG] = check_meta_decl_tag,
+};
+
 static int check_meta(struct btf_env *env, const struct btf_type *t, u32 left)
 {
 	if (left < sizeof(*t)) {
@@ -635,52 +659,7 @@ static int check_meta(struct btf_env *env, const struct btf_type *t, u32 left)
 		ub_vlog(env->log, "[%u] Invalid name_offset:%u", env->log_id, t->name_off);
 		return -EINVAL;
 	}
-	int r;
-	switch (k) {
-	case BTF_KIND_INT:
-		r = check_meta_int(env, t, left);
-		break;
-	case BTF_KIND_PTR:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-		r = check_meta_ref(env, t, left);
-		break;
-	case BTF_KIND_ARRAY:
-		r = check_meta_array(env, t, left);
-		break;
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		r = check_meta_struct(env, t, left);
-		break;
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-		r = check_meta_enum(env, t, left);
-		break;
-	case BTF_KIND_FWD:
-		r = check_meta_fwd(env, t, left);
-		break;
-	case BTF_KIND_FUNC:
-		r = check_meta_func(env, t, left);
-		break;
-	case BTF_KIND_FUNC_PROTO:
-		r = check_meta_func_proto(env, t, left);
-		break;
-	case BTF_KIND_VAR:
-		r = check_meta_var(env, t, left);
-		break;
-	case BTF_KIND_DATASEC:
-		r = check_meta_datasec(env, t, left);
-		break;
-	case BTF_KIND_FLOAT:
-		r = check_meta_float(env, t, left);
-		break;
-	default: /* BTF_KIND_DECL_TAG */
-		r = check_meta_decl_tag(env, t, left);
-		break;
-	}
+	int r = check_meta_kind[k](env, t, left);
 	return r < 0 ? r : (int)sizeof(*t) + r;
 }
 
