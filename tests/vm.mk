@@ -68,7 +68,7 @@ $(BUILD)/bpf/vm_refuse_%.bpf.o: tests/vmbpf/refuse_%.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/bpf/vm_lock_%.bpf.o: tests/vmbpf/lock_%.bpf.c
+$(BUILD)/bpf/vm_lock_%.bpf.o: tests/vmbpf/lock_%.bpf.c tests/vmbpf/locked.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
 
