@@ -7,6 +7,18 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The 6.18 BTF_LOAD attr (Debian's 6.1 header lacks the last three fields). */
+struct btf_load_attr {
+	uint64_t btf;
+	uint64_t log_buf;
+	uint32_t btf_size;
+	uint32_t log_size;
+	uint32_t log_level;
+	uint32_t log_true_size;
+	uint32_t btf_flags;
+	int32_t token_fd;
+};
+
 #define BB_INFO(kind, kflag, vlen) (((uint32_t)(kflag) << 31) | ((uint32_t)(kind) << 24) | (vlen))
 #define BB_INT_DATA(enc, off, bits) (((uint32_t)(enc) << 24) | ((uint32_t)(off) << 16) | (bits))
 

@@ -7,17 +7,6 @@
 #include <bpf/libbpf.h>
 #include <time.h>
 
-struct btf_load_attr {
-	uint64_t btf;
-	uint64_t log_buf;
-	uint32_t btf_size;
-	uint32_t log_size;
-	uint32_t log_level;
-	uint32_t log_true_size;
-	uint32_t btf_flags;
-	int32_t token_fd;
-};
-
 static uint64_t rng;
 
 static uint32_t rnd(void)

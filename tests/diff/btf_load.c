@@ -5,18 +5,6 @@
 
 #include <fcntl.h>
 
-/* The 6.18 BTF_LOAD attr (Debian's 6.1 header lacks the last three fields). */
-struct btf_load_attr {
-	uint64_t btf;
-	uint64_t log_buf;
-	uint32_t btf_size;
-	uint32_t log_size;
-	uint32_t log_level;
-	uint32_t log_true_size;
-	uint32_t btf_flags;
-	int32_t token_fd;
-};
-
 static struct bb B;
 
 /* Load @size bytes at @blob on both sides; compare ret and errno. */

@@ -1,20 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* The running kernel's own BTF (5 MB, ~150k types) loaded on both sides: result, log text, log size. */
 #include "diff.h"
+#include "btf_build.h"
 
 #include <linux/btf.h>
 #include <sys/stat.h>
-
-struct btf_load_attr {
-	uint64_t btf;
-	uint64_t log_buf;
-	uint32_t btf_size;
-	uint32_t log_size;
-	uint32_t log_level;
-	uint32_t log_true_size;
-	uint32_t btf_flags;
-	int32_t token_fd;
-};
 
 int main(void)
 {
