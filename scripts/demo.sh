@@ -2,10 +2,11 @@
 # make demo: run an unmodified libbpf program on userbpf, as an unprivileged
 # user, then read its pinned map from another process with the userbpf CLI.
 set -eu
-build=$(realpath "${1:-build}")
 root=$(mktemp -d /dev/shm/userbpf-demo.XXXXXX)
 chmod 755 "$root"
-trap 'rm -rf "$root"' EXIT
+# What user nobody runs must be readable by it (see scripts/stage.sh).
+build=$("$(dirname "$0")/stage.sh" "${1:-build}")
+trap 'rm -rf "$root"; case "$build" in /tmp/userbpf-stage.*) rm -rf "$build";; esac' EXIT
 export USERBPF_ROOT="$root/ns"
 run() {
 	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then

@@ -6,7 +6,7 @@
 # variants link the preload library in (in-process use, sanitizer included).
 INTEG_BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu
 INTEG_CLIENT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
-INTEG_LINK_PRELOAD = -L$(BUILD) -l:libuserbpf-preload.so -Wl,-rpath,$(abspath $(BUILD))
+INTEG_LINK_PRELOAD = -L$(BUILD) -l:libuserbpf-preload.so -Wl,-rpath,'$$ORIGIN/..'
 
 $(BUILD)/bpf/globals.bpf.o: tests/bpf/globals.bpf.c
 	@mkdir -p $(dir $@)

@@ -9,6 +9,17 @@ root=$(mktemp -d /dev/shm/userbpf-test.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 export UB_PRELOAD=${UB_PRELOAD:-$(realpath build/libuserbpf-preload.so 2>/dev/null || true)}
 export UB_BUILD=$(realpath "$build")
+# Programs some tests run as user nobody must be readable by it.
+stage=$("$(dirname "$0")/../scripts/stage.sh" "$build")
+if [ "$stage" != "$UB_BUILD" ]; then
+	trap 'rm -rf "$root" "$stage"' EXIT
+	if [ -n "$UB_PRELOAD" ]; then
+		cp "$UB_PRELOAD" "$stage/preload-under-test.so"
+		chmod a+r "$stage/preload-under-test.so"
+		export UB_PRELOAD="$stage/preload-under-test.so"
+	fi
+	export UB_BUILD="$stage"
+fi
 pass=0; fail=0; skip=0; broken=0
 for t in $(find "$build/tests" -type f -executable 2>/dev/null | sort); do
 	[ -n "$pattern" ] && ! [[ "$t" =~ $pattern ]] && continue

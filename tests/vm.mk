@@ -82,7 +82,7 @@ TEST_EXTRA += $(VM_LOCK_OBJS) $(BUILD)/testbin/vm_load_only
 $(BUILD)/testbin/pkt_counter_linked: examples/pkt_counter/pkt_counter.c $(BUILD)/libuserbpf-preload.so
 	@mkdir -p $(dir $@)
 	$(CC) $(VM_CLIENT_CFLAGS) $(LDSAN) -o $@ $< -L$(BUILD) -l:libuserbpf-preload.so \
-		-Wl,-rpath,$(abspath $(BUILD)) -lbpf
+		-Wl,-rpath,'$$ORIGIN/..' -lbpf
 
 TEST_EXTRA += $(BUILD)/testbin/pkt_counter_linked
 
