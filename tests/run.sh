@@ -9,6 +9,7 @@ root=$(mktemp -d /dev/shm/userbpf-test.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 export UB_PRELOAD=${UB_PRELOAD:-$(realpath build/libuserbpf-preload.so 2>/dev/null || true)}
 export UB_BUILD=$(realpath "$build")
+export UB_SRC=$(realpath "$(dirname "$0")/..") # the source tree (goldens, expectations)
 # Programs some tests run as user nobody must be readable by it.
 stage=$("$(dirname "$0")/../scripts/stage.sh" "$build")
 if [ "$stage" != "$UB_BUILD" ]; then

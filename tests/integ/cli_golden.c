@@ -191,8 +191,11 @@ int main(void)
 	}
 	snprintf(cli, sizeof(cli), "%s/userbpf", build);
 	CHECK(access(cli, X_OK) == 0, "%s exists", cli);
-	/* The sources are the build directory's parent. */
-	snprintf(src, sizeof(src), "%s/..", build);
+	/* The sources: UB_SRC from tests/run.sh, else the build directory's parent. */
+	if (getenv("UB_SRC"))
+		snprintf(src, sizeof(src), "%s", getenv("UB_SRC"));
+	else
+		snprintf(src, sizeof(src), "%s/..", build);
 	snprintf(dir, sizeof(dir), "%s/tests/cli", src);
 	DIR *d = opendir(dir);
 	CHECK(d != NULL, "open %s", dir);
