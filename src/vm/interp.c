@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-/* The interpreter: threaded (computed goto) and switch engines from the same bodies. */
+/*
+ * The interpreter: threaded (computed goto) and switch engines, each trusted
+ * (verified programs) and checked (raw programs, USERBPF_VM_CHECKED=1), from
+ * the same bodies.
+ */
 #include "vm/vm.h"
+
+#include <stdlib.h>
 
 /* Threaded dispatch: keep one indirect jump per body (GCC manual, -fgcse). */
 #pragma GCC optimize("no-gcse")
@@ -58,13 +64,39 @@ static inline u64 load_u8(const u8 *p)
 	return *p;
 }
 
+/* Each inclusion defines one engine and undefines its parameters. */
+#define UB_EXEC_NAME ub_vm_exec_threaded
 #define UB_THREADED 1
+#define UB_CHECKED 0
 #include "vm/interp_body.h"
-#undef UB_THREADED
 
+#define UB_EXEC_NAME ub_vm_exec_switch
 #define UB_THREADED 0
+#define UB_CHECKED 0
 #include "vm/interp_body.h"
-#undef UB_THREADED
+
+#define UB_EXEC_NAME ub_vm_exec_threaded_checked
+#define UB_THREADED 1
+#define UB_CHECKED 1
+#include "vm/interp_body.h"
+
+#define UB_EXEC_NAME ub_vm_exec_switch_checked
+#define UB_THREADED 0
+#define UB_CHECKED 1
+#include "vm/interp_body.h"
+
+bool ub_vm_checked_env(void)
+{
+	/* -1: not read yet. Racing first readers store the same answer. */
+	static int checked = -1;
+	int c = __atomic_load_n(&checked, __ATOMIC_RELAXED);
+	if (c < 0) {
+		const char *e = getenv("USERBPF_VM_CHECKED");
+		c = e && *e && strcmp(e, "0") != 0;
+		__atomic_store_n(&checked, c, __ATOMIC_RELAXED);
+	}
+	return c;
+}
 
 void ub_run_add_region(struct ub_run *run, const void *p, u64 len, bool wr)
 {

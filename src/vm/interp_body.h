@@ -1,21 +1,30 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
- * The interpreter's instruction bodies, included twice by interp.c: once with
- * UB_THREADED 1 (computed goto) and once with UB_THREADED 0 (a switch). The
- * bodies are the same; only vmdispatch/vmcase/vmnext/vmjump differ.
+ * The interpreter's instruction bodies, included once per engine by interp.c
+ * with three parameters: UB_EXEC_NAME (the function), UB_THREADED (1: computed
+ * goto, 0: a switch; only vmdispatch/vmcase/vmnext/vmjump differ) and
+ * UB_CHECKED (1: every load, store, atomic and inline lookup key is checked
+ * against the run's regions, for code no verifier saw; 0: the verifier proved
+ * them, and only what it cannot prove is checked here).
  */
 #if UB_THREADED
 #define vmdispatch(o) goto *labels[(o)];
 #define vmcase(name) L_##name:
 #define vmnext() do { ip++; goto *labels[ip->op]; } while (0)
 #define vmjump(t) do { ip = x + (t); goto *labels[ip->op]; } while (0)
-#define UB_EXEC_NAME ub_vm_exec_threaded
 #else
 #define vmdispatch(o) switch (o)
 #define vmcase(name) case OP_##name:
 #define vmnext() do { ip++; goto top; } while (0)
 #define vmjump(t) do { ip = x + (t); goto top; } while (0)
-#define UB_EXEC_NAME ub_vm_exec_switch
+#endif
+#if UB_CHECKED
+#define mem_ok(a, size, wr) ub_run_mem_ok(run, (a), (size), (wr))
+/* The stack slice of the current frame, for mem_ok and the callback helpers. */
+#define set_stack(lo, hi) do { run->stack_lo = (lo); run->stack_hi = (hi); } while (0)
+#else
+#define mem_ok(a, size, wr) true
+#define set_stack(lo, hi) do { (void)(lo); (void)(hi); } while (0)
 #endif
 
 int UB_EXEC_NAME(struct ub_run *run, u32 start, const u64 args[5], u64 *ret)
@@ -35,8 +44,7 @@ int UB_EXEC_NAME(struct ub_run *run, u32 start, const u64 args[5], u64 *ret)
 
 	memcpy(&r[1], args, 5 * sizeof(u64));
 	r[10] = top_of;
-	run->stack_hi = top_of;
-	run->stack_lo = top_of - UB_STACK_SIZE;
+	set_stack(top_of - UB_STACK_SIZE, top_of);
 
 #if UB_THREADED
 	static const void *const labels[OP_NR] = {
@@ -175,7 +183,7 @@ top: __attribute__((unused));
 	vmcase(ARRAY_LOOKUP) {
 		/* bpf_map_lookup_elem on an ARRAY map, as the kernel's verifier inlines it. */
 		const struct ub_map *m = (const struct ub_map *)(uintptr_t)r[1];
-		if (unlikely(!ub_run_mem_ok(run, r[2], 4, false)))
+		if (unlikely(!mem_ok(r[2], 4, false)))
 			goto fault;
 		u32 k;
 		__builtin_memcpy(&k, (const void *)(uintptr_t)r[2], 4);
@@ -189,7 +197,7 @@ top: __attribute__((unused));
 		memcpy(frames[fdepth].saved, &r[6], sizeof(frames[fdepth].saved));
 		fdepth++;
 		r[10] = top_of - (uintptr_t)fdepth * UB_STACK_SIZE;
-		run->stack_lo = r[10] - UB_STACK_SIZE;
+		set_stack(r[10] - UB_STACK_SIZE, top_of);
 		vmjump(ip->off);
 	vmcase(EXIT)
 		if (fdepth == 0)
@@ -197,7 +205,7 @@ top: __attribute__((unused));
 		fdepth--;
 		memcpy(&r[6], frames[fdepth].saved, sizeof(frames[fdepth].saved));
 		r[10] = top_of - (uintptr_t)fdepth * UB_STACK_SIZE;
-		run->stack_lo = r[10] - UB_STACK_SIZE;
+		set_stack(r[10] - UB_STACK_SIZE, top_of);
 		ip = frames[fdepth].ret_ip;
 		vmjump(ip - x);
 	vmcase(TAIL) /* the second slot of lddw is jumped over */
@@ -227,7 +235,7 @@ top: __attribute__((unused));
 #define LDX(name, T, ET)                                                                    \
 	vmcase(name) {                                                                      \
 		u64 a = S + (u64)(s64)ip->off;                                              \
-		if (unlikely(!ub_run_mem_ok(run, a, sizeof(T), false)))                     \
+		if (unlikely(!mem_ok(a, sizeof(T), false)))                                 \
 			goto fault;                                                         \
 		T v;                                                                        \
 		__builtin_memcpy(&v, (void *)(uintptr_t)a, sizeof(T));                      \
@@ -237,7 +245,7 @@ top: __attribute__((unused));
 #define STORE(name, T, val, base)                                                           \
 	vmcase(name) {                                                                      \
 		u64 a = (base) + (u64)(s64)ip->off;                                         \
-		if (unlikely(!ub_run_mem_ok(run, a, sizeof(T), true)))                      \
+		if (unlikely(!mem_ok(a, sizeof(T), true)))                                  \
 			goto fault;                                                         \
 		T v = (T)(val);                                                             \
 		__builtin_memcpy((void *)(uintptr_t)a, &v, sizeof(T));                      \
@@ -251,10 +259,14 @@ top: __attribute__((unused));
 #undef LDX
 #undef STORE
 
-	/* ---- atomics: real atomic operations on the (shared) memory ---- */
+	/*
+	 * ---- atomics: real atomic operations on the (shared) memory ----
+	 * Alignment is checked in both flavours: the verifier does not prove it
+	 * (the kernel refuses misaligned atomics at load).
+	 */
 #define ATOMIC_ADDR(T)                                                                      \
 	T *p = (T *)(uintptr_t)(D + (u64)(s64)ip->off);                                     \
-	if (unlikely(!ub_run_mem_ok(run, (uintptr_t)p, sizeof(T), true) ||                  \
+	if (unlikely(!mem_ok((uintptr_t)p, sizeof(T), true) ||                              \
 		     ((uintptr_t)p & (sizeof(T) - 1))))                                     \
 		goto fault;
 #define AOP(name, T, fn)                                                                    \
@@ -298,8 +310,7 @@ fault:
 	run->fault = -EFAULT;
 	run->fault_pc = (u32)(ip - x);
 out:
-	run->stack_lo = saved_lo;
-	run->stack_hi = saved_hi;
+	set_stack(saved_lo, saved_hi);
 	*ret = r[0];
 	return run->fault;
 #undef D
@@ -314,4 +325,8 @@ out:
 #undef vmcase
 #undef vmnext
 #undef vmjump
+#undef mem_ok
+#undef set_stack
 #undef UB_EXEC_NAME
+#undef UB_THREADED
+#undef UB_CHECKED

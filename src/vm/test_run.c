@@ -24,7 +24,9 @@ static int run_repeat(struct ub_prog *prog, struct ub_run *run, void *ctx, u32 r
 {
 	if (prog->attach_err)
 		return prog->attach_err;
-	for (u32 i = 0; i < prog->nr_maps; i++)
+	/* Verified: the trusted engine, unless USERBPF_VM_CHECKED asks for the checks. */
+	run->checked = ub_vm_checked_env();
+	for (u32 i = 0; run->checked && i < prog->nr_maps; i++)
 		if (run->nregions < UB_MAX_REGIONS)
 			run->regions[run->nregions++] = prog->map_regions[i];
 	run->prog = prog;

@@ -75,9 +75,12 @@ static inline struct ub_prog *obj_to_prog(struct ub_obj *obj)
 }
 
 /*
- * One execution. The interpreter checks every memory access against the
+ * One execution. A *checked* run checks every memory access against the
  * stack of the current call chain and @regions (context, packet, the values
  * of maps the program uses); a failed check ends the run with @fault set.
+ * A *trusted* run (verified programs) leaves those checks to the verifier and
+ * keeps only what it cannot prove at load (see "What is checked at run time"
+ * in docs/programs.md).
  */
 struct ub_run {
 	struct ub_prog *prog;		/* NULL for raw runs (conformance) */
@@ -85,28 +88,46 @@ struct ub_run {
 	u32 cpu;
 	u32 nregions;
 	struct ub_region regions[UB_MAX_REGIONS];
-	uintptr_t stack_lo, stack_hi;	/* the stack in use by the call chain */
+	uintptr_t stack_lo, stack_hi;	/* the stack in use by the call chain (checked runs) */
 	u8 *pkt_data;			/* ld_abs/ld_ind data and its length */
 	u32 pkt_len;
 	void *xdp;			/* struct ub_xdp for the xdp_adjust_* helpers */
 	int fault;			/* -errno once an access was refused */
 	u32 fault_pc;
 	int depth;			/* nested callback runs */
-	bool threaded;			/* which engine */
+	bool threaded;			/* which engine: computed goto or switch */
+	bool checked;			/* which flavour: memory checks at run time */
 };
 
 /*
  * Run @x from insn @start with r1..r5 = @args; returns r0 in *@ret.
- * Returns 0, or run->fault (-EFAULT) when an access was refused.
+ * Returns 0, or run->fault (-EFAULT) when an access was refused. Four
+ * engines from the same bodies (interp_body.h): threaded or switch dispatch,
+ * trusted or checked.
  */
 UB_HIDDEN int ub_vm_exec_threaded(struct ub_run *run, u32 start, const u64 args[5], u64 *ret);
 UB_HIDDEN int ub_vm_exec_switch(struct ub_run *run, u32 start, const u64 args[5], u64 *ret);
+UB_HIDDEN int ub_vm_exec_threaded_checked(struct ub_run *run, u32 start, const u64 args[5],
+					  u64 *ret);
+UB_HIDDEN int ub_vm_exec_switch_checked(struct ub_run *run, u32 start, const u64 args[5],
+					u64 *ret);
 
+/* Callbacks go through here too, so they keep the flavour of their run. */
 static inline int ub_vm_exec(struct ub_run *run, u32 start, const u64 args[5], u64 *ret)
 {
+	if (run->checked)
+		return run->threaded ? ub_vm_exec_threaded_checked(run, start, args, ret)
+				     : ub_vm_exec_switch_checked(run, start, args, ret);
 	return run->threaded ? ub_vm_exec_threaded(run, start, args, ret)
 			     : ub_vm_exec_switch(run, start, args, ret);
 }
+
+/*
+ * Verified programs run checked only when USERBPF_VM_CHECKED is set (to
+ * anything but "" or "0"): a debugging aid for suspected verifier holes. Read
+ * once per process.
+ */
+UB_HIDDEN bool ub_vm_checked_env(void);
 
 /* Is [addr, addr + size) inside memory the run may touch (for writing if @wr)? */
 static inline bool ub_run_mem_ok(const struct ub_run *run, u64 addr, u64 size, bool wr)

@@ -111,7 +111,7 @@ static int run_engine(struct vcase *c, bool threaded, unsigned long long *r0, ch
 	memcpy(mem, c->mem, sizeof(mem));
 	if (ub_vm_decode_raw(c->insns, c->cnt, x, err, elen))
 		return -1;
-	struct ub_run run = {.x = x, .threaded = threaded};
+	struct ub_run run = {.x = x, .threaded = threaded, .checked = true};
 	if (c->memlen)
 		ub_run_add_region(&run, mem, c->memlen, true);
 	run.pkt_data = mem;

@@ -116,7 +116,7 @@ int ub_cli_conformance_plugin(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
-	struct ub_run run = {.x = x, .threaded = threaded};
+	struct ub_run run = {.x = x, .threaded = threaded, .checked = true};
 	if (nmem)
 		ub_run_add_region(&run, mem, (u64)nmem, true);
 	run.pkt_data = mem;
