@@ -3,9 +3,10 @@
  * libFuzzer harness for the program loader, the verifier and the
  * interpreter. Input: one byte choosing the program type, then raw
  * instructions; lddw map forms are pointed at a real ARRAY map. Whatever
- * loads is test-run on a packet: the run-time checks must never fire for a
- * verified program (that would be a verifier hole), and ASan/UBSan watch the
- * rest. Built and run briefly by `make fuzz-smoke`.
+ * loads is test-run on a packet with the checked engine (USERBPF_VM_CHECKED=1;
+ * verified programs normally run without the memory checks): they must never
+ * fire for a verified program (that would be a verifier hole), and ASan/UBSan
+ * watch the rest. Built and run briefly by `make fuzz-smoke`.
  */
 #include "userbpf.h"
 
@@ -23,6 +24,8 @@ static void setup(void)
 {
 	if (map_fd >= 0)
 		return;
+	/* Before the first run: the library reads it once. */
+	setenv("USERBPF_VM_CHECKED", "1", 1);
 	map_fd = ub_map_create(BPF_MAP_TYPE_ARRAY, "fz", 4, 16, 1, 0);
 	ro_fd = ub_map_create(BPF_MAP_TYPE_ARRAY, "fzro", 4, 16, 1, BPF_F_RDONLY_PROG);
 	if (map_fd < 0 || ro_fd < 0)
