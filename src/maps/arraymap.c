@@ -94,6 +94,22 @@ static void *percpu_array_map_lookup(struct ub_map *map, const void *key, u32 cp
 	return percpu_elem(map, index, cpu);
 }
 
+/* No lock word, no special field: a value moves as plain bytes. */
+static inline bool array_plain_value(const struct ub_map *map)
+{
+	return map->spin_lock_off < 0 && !map->nr_special;
+}
+
+/*
+ * The syscall side's common case, a plain 8-byte value (a counter): one
+ * move, no frame, before anything else. BPF_F_LOCK needs no test: callers
+ * refuse it without a lock word, which a plain value does not have.
+ */
+static inline bool array_plain8(const struct ub_map *map)
+{
+	return array_plain_value(map) && map->value_size == 8;
+}
+
 /*
  * A value copy on the syscall path. A plain 8- or 4-byte value (a counter,
  * the common case) is one move instead of two calls; everything else, lock
@@ -101,7 +117,7 @@ static void *percpu_array_map_lookup(struct ub_map *map, const void *key, u32 cp
  */
 static inline void array_copy_value(const struct ub_map *map, void *dst, const void *src)
 {
-	if (likely(map->spin_lock_off < 0 && !map->nr_special)) {
+	if (likely(array_plain_value(map))) {
 		if (map->value_size == 8) {
 			memcpy(dst, src, 8);
 			return;
@@ -140,12 +156,11 @@ static __attribute__((noinline)) int array_copy_out(struct ub_map *map, void *va
 
 static int array_sys_lookup(struct ub_map *map, const void *key, void *value, u64 flags)
 {
-	void *elem = array_map_lookup(map, key, 0);
-	if (!elem)
+	u32 index = *(const u32 *)key;
+	if (unlikely(index >= map->max_entries))
 		return -ENOENT;
-	/* A plain 8-byte value without BPF_F_LOCK, the common case: one move, no frame. */
-	if (likely(map->spin_lock_off < 0 && map->value_size == 8 && !(flags & BPF_F_LOCK) &&
-		   !map->nr_special)) {
+	void *elem = array_elem(map, index);
+	if (likely(array_plain8(map))) {
 		memcpy(value, elem, 8);
 		return 0;
 	}
@@ -183,16 +198,10 @@ static int array_update_flags_check(const struct ub_map *map, const void *key, u
 	return 0;
 }
 
-static int array_map_update(struct ub_map *map, const void *key, const void *value, u64 flags,
-			    u32 cpu)
+/* Store @value into element @elem: any size, lock word, F_LOCK. Returns 0. */
+static __attribute__((noinline)) int array_copy_in(struct ub_map *map, void *elem,
+						   const void *value, u64 flags)
 {
-	int err = array_update_flags_check(map, key, flags);
-	(void)cpu;
-	if (err)
-		return err;
-	if (unlikely((flags & BPF_F_LOCK) && map->spin_lock_off < 0))
-		return -EINVAL;
-	void *elem = array_elem(map, *(const u32 *)key);
 	if (flags & BPF_F_LOCK)
 		ub_map_copy_value_locked(map, elem, value, true);
 	else
@@ -200,9 +209,33 @@ static int array_map_update(struct ub_map *map, const void *key, const void *val
 	return 0;
 }
 
+/* An update from a program (@sys false) or from bpf(), which has checked F_LOCK already. */
+static __attribute__((always_inline)) inline int
+array_update(struct ub_map *map, const void *key, const void *value, u64 flags, bool sys)
+{
+	int err = array_update_flags_check(map, key, flags);
+	if (err)
+		return err;
+	if (!sys && unlikely((flags & BPF_F_LOCK) && map->spin_lock_off < 0))
+		return -EINVAL;
+	void *elem = array_elem(map, *(const u32 *)key);
+	if (likely(array_plain8(map))) {
+		memcpy(elem, value, 8);
+		return 0;
+	}
+	return array_copy_in(map, elem, value, flags);
+}
+
+static int array_map_update(struct ub_map *map, const void *key, const void *value, u64 flags,
+			    u32 cpu)
+{
+	(void)cpu;
+	return array_update(map, key, value, flags, false);
+}
+
 static int array_sys_update(struct ub_map *map, const void *key, const void *value, u64 flags)
 {
-	return array_map_update(map, key, value, flags, 0);
+	return array_update(map, key, value, flags, true);
 }
 
 static int percpu_array_map_update(struct ub_map *map, const void *key, const void *value,

@@ -34,7 +34,7 @@ __attribute__((visibility("default"), hot)) long syscall(long number, long a1, l
 							 long a4, long a5, long a6)
 {
 	if (likely(number == SYS_bpf))
-		return ub_bpf_direct((int)a1, (union bpf_attr *)a2, (unsigned int)a3);
+		return ub_bpf_syscall(number, a1, a2, a3);
 	return forward(number, a1, a2, a3, a4, a5, a6);
 }
 #else
@@ -48,7 +48,7 @@ __attribute__((visibility("default"), hot)) long syscall(long number, ...)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
 	if (likely(number == SYS_bpf))
-		return ub_bpf_direct((int)a[0], (union bpf_attr *)a[1], (unsigned int)a[2]);
+		return ub_bpf_syscall(number, a[0], a[1], a[2]);
 	return forward(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 #endif

@@ -187,4 +187,73 @@ _Static_assert(offsetof(union ub_attr, btf_token_fd) == 36, "btf_token_fd");
 #define PROG_BIND_MAP_LAST_END offsetofend(union ub_attr, prog_bind_map.flags)
 #define LINK_CREATE_LAST_END UB_ATTR_SIZE
 
+
+static inline u64 ub_attr_load_u64(const u8 *p)
+{
+	u64 v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+#define UB_TAIL_CHUNK(j)                                                                    \
+	case j:                                                                             \
+		acc |= ub_attr_load_u64(p + to - 8 * (j));                                  \
+		__attribute__((fallthrough))
+
+/*
+ * CHECK_ATTR: non-zero if any of bytes [from, to) of the caller's attr is
+ * (from < to <= UB_ATTR_SIZE); reads nothing outside [0, to). Every bpf()
+ * call with a whole union runs this over 100-160 bytes, so no loop: one
+ * 8-byte load at @from, then a jump into a run of 8-byte loads ending at @to
+ * (overlapping the first where the length is not a multiple of 8), one OR
+ * each; with constant bounds, straight-line code. Every load lies past the
+ * command's fields, in bytes the caller cleared: none spans one of its field
+ * stores (see attr_copy_in() in syscall.c). The chain of ORs is off the
+ * critical path: only a predicted branch waits for it.
+ */
+static __attribute__((always_inline)) inline u64 ub_attr_tail_nonzero(const void *uattr,
+								      size_t from, size_t to)
+{
+	const u8 *p = uattr;
+	size_t n = to - from;
+	u64 acc;
+
+	if (unlikely(n < 8)) {
+		if (to < 8)
+			return !mem_is_zero(p, from, to);
+		/* The 8 bytes ending at @to, without the 8 - n below @from. */
+		return ub_attr_load_u64(p + to - 8) >> (8 * (8 - n));
+	}
+	acc = ub_attr_load_u64(p + from);
+	_Static_assert((UB_ATTR_SIZE - 1) / 8 <= 20, "ub_attr_tail_nonzero: extend the chunk run");
+	switch ((n - 1) / 8) { /* loads past the first, ending at @to */
+		UB_TAIL_CHUNK(20);
+		UB_TAIL_CHUNK(19);
+		UB_TAIL_CHUNK(18);
+		UB_TAIL_CHUNK(17);
+		UB_TAIL_CHUNK(16);
+		UB_TAIL_CHUNK(15);
+		UB_TAIL_CHUNK(14);
+		UB_TAIL_CHUNK(13);
+		UB_TAIL_CHUNK(12);
+		UB_TAIL_CHUNK(11);
+		UB_TAIL_CHUNK(10);
+		UB_TAIL_CHUNK(9);
+		UB_TAIL_CHUNK(8);
+		UB_TAIL_CHUNK(7);
+		UB_TAIL_CHUNK(6);
+		UB_TAIL_CHUNK(5);
+		UB_TAIL_CHUNK(4);
+		UB_TAIL_CHUNK(3);
+		UB_TAIL_CHUNK(2);
+		UB_TAIL_CHUNK(1);
+	case 0:
+		break;
+	default:
+		__builtin_unreachable();
+	}
+	return acc;
+}
+#undef UB_TAIL_CHUNK
+
 #endif

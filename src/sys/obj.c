@@ -432,29 +432,23 @@ static u32 accmode_to_mode(int flags)
 	}
 }
 
-struct ub_obj *ub_fd_resolve_slow(int fd, u32 *mode)
+struct ub_fd_ref ub_fd_resolve_slow(int fd)
 {
 	struct stat st;
 	struct ub_obj_hdr h;
 	int fl = fcntl(fd, F_GETFL);
 
-	if (fl < 0) {
-		*mode = (u32)-EBADF;
-		return NULL;
-	}
-	if (read_hdr(fd, &st, &h)) {
-		*mode = (u32)-EINVAL;
-		return NULL;
-	}
+	if (fl < 0)
+		return (struct ub_fd_ref){NULL, (u32)-EBADF};
+	if (read_hdr(fd, &st, &h))
+		return (struct ub_fd_ref){NULL, (u32)-EINVAL};
 	struct ub_obj *obj = obj_attach(fd, &st, &h);
-	if (!obj) {
-		*mode = (u32)-EINVAL;
-		return NULL;
-	}
-	*mode = accmode_to_mode(fl);
-	ub_fd_install(fd, obj, *mode);
+	if (!obj)
+		return (struct ub_fd_ref){NULL, (u32)-EINVAL};
+	u32 mode = accmode_to_mode(fl);
+	ub_fd_install(fd, obj, mode);
 	ub_obj_put(obj);
-	return obj;
+	return (struct ub_fd_ref){obj, mode};
 }
 
 /* ---- creating and opening --------------------------------------------- */

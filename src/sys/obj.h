@@ -79,7 +79,16 @@ static inline void *ub_obj_hdr_tail(struct ub_obj *obj)
 #define UB_FD_CHUNKS 4096 /* fds up to 4M */
 extern UB_HIDDEN _Atomic(uintptr_t *) ub_fd_chunks[UB_FD_CHUNKS];
 
-UB_HIDDEN struct ub_obj *ub_fd_resolve_slow(int fd, u32 *mode);
+/*
+ * An fd's object and access mode (or, without an object, -errno), returned
+ * by value: in two registers, so that ub_fd_get()'s callers keep no stack
+ * slot for a slow path they almost never take.
+ */
+struct ub_fd_ref {
+	struct ub_obj *obj;
+	u32 mode;
+};
+UB_HIDDEN struct ub_fd_ref ub_fd_resolve_slow(int fd);
 
 /*
  * ub_fd_get - the object behind @fd, with the fd's access mode in *@mode.
@@ -90,19 +99,24 @@ UB_HIDDEN struct ub_obj *ub_fd_resolve_slow(int fd, u32 *mode);
  */
 static inline struct ub_obj *ub_fd_get(int fd, u32 *mode)
 {
-	if (likely(fd >= 0 && fd < (UB_FD_CHUNKS << UB_FD_CHUNK_BITS))) {
-		uintptr_t *chunk = atomic_load_explicit(&ub_fd_chunks[fd >> UB_FD_CHUNK_BITS],
+	unsigned int ufd = (unsigned int)fd; /* one compare for both ends, no sign extension */
+	if (likely(ufd < (UB_FD_CHUNKS << UB_FD_CHUNK_BITS))) {
+		uintptr_t *chunk = atomic_load_explicit(&ub_fd_chunks[ufd >> UB_FD_CHUNK_BITS],
 							memory_order_acquire);
 		if (likely(chunk != NULL)) {
-			uintptr_t w = __atomic_load_n(&chunk[fd & ((1 << UB_FD_CHUNK_BITS) - 1)],
+			uintptr_t w = __atomic_load_n(&chunk[ufd & ((1 << UB_FD_CHUNK_BITS) - 1)],
 						      __ATOMIC_ACQUIRE);
-			if (likely(w)) {
+			/* Tested as a pointer: a caller's NULL check then folds away. */
+			struct ub_obj *obj = (struct ub_obj *)(w & ~(uintptr_t)3);
+			if (likely(obj)) {
 				*mode = (u32)(w & 3);
-				return (struct ub_obj *)(w & ~(uintptr_t)3);
+				return obj;
 			}
 		}
 	}
-	return ub_fd_resolve_slow(fd, mode);
+	struct ub_fd_ref ref = ub_fd_resolve_slow(fd);
+	*mode = ref.mode;
+	return ref.obj;
 }
 
 UB_HIDDEN void ub_fd_install(int fd, struct ub_obj *obj, u32 mode);

@@ -38,8 +38,11 @@ static inline int ub_file_flags(u32 flags)
 	return 02;         /* O_RDWR */
 }
 
-/* ub_bpf() itself, bound inside the library (the preload syscall() hook calls it). */
-UB_HIDDEN int ub_bpf_direct(int cmd, union bpf_attr *attr, unsigned int size);
+/*
+ * ub_bpf() for the preload syscall() hook: syscall()'s own arguments and
+ * result type (number, cmd, attr, size), so the hook forwards them untouched.
+ */
+UB_HIDDEN long ub_bpf_syscall(long nr, long cmd, long attr, long size);
 
 /* Write a u32 field back into the caller's attr at @off, as put_user() does. */
 static inline void ub_put_attr_u32(void *uattr, size_t off, u32 v)

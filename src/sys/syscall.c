@@ -61,69 +61,135 @@ static const bool attr_read_only[] = {
 
 __thread unsigned int ub_cur_attr_size __attribute__((tls_model("initial-exec")));
 
+/* The size of the whole union in the uapi header userbpf was built with (144 in Linux 6.1's). */
+#define HDR_ATTR_SIZE sizeof(union bpf_attr)
+
+/*
+ * CHECK_ATTR of a complete attr (end < size <= UB_ATTR_SIZE). A raw caller
+ * usually passes its whole union: 6.18's, or that of the headers on the
+ * system, which userbpf was built with too. Those sizes get their own
+ * constant-bound copy of the check, others the jump into the run of loads.
+ */
+static __attribute__((always_inline)) inline u64 attr_check_tail(const void *uattr, size_t end,
+								 unsigned int size)
+{
+	if (size == UB_ATTR_SIZE)
+		return ub_attr_tail_nonzero(uattr, end, UB_ATTR_SIZE);
+	if (HDR_ATTR_SIZE > end && HDR_ATTR_SIZE < UB_ATTR_SIZE && size == HDR_ATTR_SIZE)
+		return ub_attr_tail_nonzero(uattr, end, HDR_ATTR_SIZE);
+	return ub_attr_tail_nonzero(uattr, end, size);
+}
+
 /* Every attr the fast path in ub_bpf() does not take, with all the checks in order. */
-static __attribute__((noinline)) int bpf_general(int cmd, void *uattr, unsigned int size)
+static __attribute__((noinline)) long bpf_general(int cmd, void *uattr, unsigned int size)
 {
 	union ub_attr attr;
 
 	ub_cur_attr_size = size;
 	/* bpf_check_uarg_tail_zero(): at most a page, zeros past the union. */
 	if (unlikely(size > UB_PAGE_SIZE))
-		return ub_sys_ret(-E2BIG);
+		return -E2BIG;
 	if (unlikely(size && !uattr))
-		return ub_sys_ret(-EFAULT);
+		return -EFAULT;
 	if (unlikely(size > UB_ATTR_SIZE) && !mem_is_zero(uattr, UB_ATTR_SIZE, size))
-		return ub_sys_ret(-E2BIG);
+		return -E2BIG;
 	if (unlikely(cmd < 0 || (unsigned)cmd >= ARRAY_SIZE(cmd_table) || !cmd_table[cmd].fn))
-		return ub_sys_ret(-EINVAL);
+		return -EINVAL;
 
 	/* CHECK_ATTR: bytes past the command's last field must be zero. */
 	size_t end = cmd_table[cmd].last_end;
 	size_t n = size < UB_ATTR_SIZE ? size : UB_ATTR_SIZE;
-	if (unlikely(n > end) && !mem_is_zero(uattr, end, n))
-		return ub_sys_ret(-EINVAL);
+	if (unlikely(n > end) && ub_attr_tail_nonzero(uattr, end, n))
+		return -EINVAL;
 	if (n > end)
 		n = end;
 	attr_copy_in(attr.raw, uattr, n);
 	if (n < end)
 		memset(attr.raw + n, 0, end - n);
-	return ub_sys_ret(cmd_table[cmd].fn(&attr, uattr));
+	return cmd_table[cmd].fn(&attr, uattr);
 }
 
-int ub_bpf(int cmd, union bpf_attr *uattr_, unsigned int size)
+/*
+ * The common case: a known command and an attr that holds all of its fields
+ * (libbpf passes exactly those, raw callers the whole union). Every check of
+ * bpf_general() passes then but CHECK_ATTR, so the order of checks is the
+ * same. Returns >= 0 or -errno. Always inlined: bpf_dispatch() instantiates
+ * it with a constant @cmd for the element commands, which folds the table
+ * lookups (boundary, handler, read-only) into constants and the handler call
+ * into a direct one, inlined in turn (UB_ELEM_HANDLER).
+ */
+static __attribute__((always_inline)) inline long bpf_fast(int cmd, void *uattr, unsigned int size)
 {
-	void *uattr = uattr_;
 	union ub_attr attr;
 
-	/*
-	 * The common case: a known command and an attr that holds all of its
-	 * fields (libbpf passes exactly those, raw callers the whole union).
-	 * Every check of bpf_general() passes then but CHECK_ATTR, so the order
-	 * of checks is the same.
-	 */
 	if (likely((unsigned)cmd < ARRAY_SIZE(cmd_table) && uattr && size <= UB_ATTR_SIZE)) {
 		size_t end = cmd_table[cmd].last_end;
 		if (likely(cmd_table[cmd].fn && size >= end)) {
 			/* CHECK_ATTR: bytes past the command's last field must be zero. */
-			if (unlikely(size > end) && !mem_is_zero(uattr, end, size))
-				return ub_sys_ret(-EINVAL);
+			if (size > end && unlikely(attr_check_tail(uattr, end, size)))
+				return -EINVAL;
 			if (likely(cmd < (int)ARRAY_SIZE(attr_read_only) && attr_read_only[cmd]))
-				return ub_sys_ret(cmd_table[cmd].fn(uattr, uattr));
+				return cmd_table[cmd].fn(uattr, uattr);
 			/* Only commands that copy their attr may look at the caller's size. */
 			ub_cur_attr_size = size;
 			attr_copy_in(attr.raw, uattr, end);
-			return ub_sys_ret(cmd_table[cmd].fn(&attr, uattr));
+			return cmd_table[cmd].fn(&attr, uattr);
 		}
 	}
 	return bpf_general(cmd, uattr, size);
 }
 
-/* ub_bpf() for callers inside the library: a direct call, not through the PLT. */
-int ub_bpf_direct(int cmd, union bpf_attr *attr, unsigned int size) __attribute__((alias("ub_bpf")));
+/* The other commands: the same path with @cmd a variable, and the attr copy's frame. */
+static __attribute__((noinline)) long bpf_other(int cmd, void *uattr, unsigned int size)
+{
+	return bpf_fast(cmd, uattr, size);
+}
+
+static __attribute__((always_inline)) inline long bpf_dispatch(int cmd, void *uattr,
+							     unsigned int size)
+{
+	switch (cmd) {
+	case BPF_MAP_LOOKUP_ELEM:
+		return bpf_fast(BPF_MAP_LOOKUP_ELEM, uattr, size);
+	case BPF_MAP_UPDATE_ELEM:
+		return bpf_fast(BPF_MAP_UPDATE_ELEM, uattr, size);
+	case BPF_MAP_GET_NEXT_KEY:
+		return bpf_fast(BPF_MAP_GET_NEXT_KEY, uattr, size);
+	default:
+		return bpf_other(cmd, uattr, size);
+	}
+}
+
+/* A failed call: errno, -1. Out of line, a tail call: the success path keeps no frame for it. */
+static __attribute__((noinline, cold)) int bpf_fail(long err)
+{
+	errno = (int)-err;
+	return -1;
+}
+
+int ub_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
+{
+	long r = bpf_dispatch(cmd, uattr, size);
+	return likely(r >= 0) ? (int)r : bpf_fail(r);
+}
+
+/*
+ * The preload library's syscall(SYS_bpf, cmd, attr, size): its arguments
+ * arrive where syscall() received them and the result is already a long, so
+ * the hook is a compare and a jump.
+ */
+long ub_bpf_syscall(long nr, long cmd, long uattr, long size)
+{
+	(void)nr;
+	long r = bpf_dispatch((int)cmd, (void *)uattr, (unsigned int)size);
+	return likely(r >= 0) ? (int)r : bpf_fail(r);
+}
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-struct ub_obj *ub_obj_from_fd(int fd, u32 kind, u32 *mode, int *err)
+/* ub_obj_from_fd(), inlined into the element commands: out-parameters become registers. */
+static __attribute__((always_inline)) inline struct ub_obj *obj_from_fd(int fd, u32 kind, u32 *mode,
+									 int *err)
 {
 	struct ub_obj *obj = ub_fd_get(fd, mode);
 	if (unlikely(!obj)) {
@@ -137,16 +203,21 @@ struct ub_obj *ub_obj_from_fd(int fd, u32 kind, u32 *mode, int *err)
 	return obj;
 }
 
+struct ub_obj *ub_obj_from_fd(int fd, u32 kind, u32 *mode, int *err)
+{
+	return obj_from_fd(fd, kind, mode, err);
+}
+
 /* The map behind @fd for a command that only reads it: frozen does not matter. */
 static inline struct ub_map *map_from_fd_read(u32 fd, u32 *perms, int *err)
 {
-	struct ub_obj *obj = ub_obj_from_fd((int)fd, UB_OBJ_MAP, perms, err);
+	struct ub_obj *obj = obj_from_fd((int)fd, UB_OBJ_MAP, perms, err);
 	return likely(obj) ? obj_to_map(obj) : NULL;
 }
 
 static inline struct ub_map *map_from_fd(u32 fd, u32 *perms, int *err)
 {
-	struct ub_obj *obj = ub_obj_from_fd((int)fd, UB_OBJ_MAP, perms, err);
+	struct ub_obj *obj = obj_from_fd((int)fd, UB_OBJ_MAP, perms, err);
 	if (unlikely(!obj))
 		return NULL;
 	struct ub_map *map = obj_to_map(obj);
@@ -337,8 +408,9 @@ static inline u32 sys_value_size(const struct ub_map *map)
  * Copying out to a NULL buffer faults only once there is something to copy:
  * run the operation into scratch memory, then report EFAULT.
  */
-static int lookup_into_null(struct ub_map *map, const void *key, u64 flags,
-			    int (*op)(struct ub_map *, const void *, void *, u64))
+static __attribute__((noinline, cold)) int
+lookup_into_null(struct ub_map *map, const void *key, u64 flags,
+		 int (*op)(struct ub_map *, const void *, void *, u64))
 {
 	void *scratch = malloc(sys_value_size(map));
 	if (!scratch)
@@ -348,7 +420,24 @@ static int lookup_into_null(struct ub_map *map, const void *key, u64 flags,
 	return err ? err : -EFAULT;
 }
 
-long sys_map_lookup_elem(union ub_attr *attr, void *uattr)
+/* Copy-out to NULL faults only if there is a key to copy. */
+static __attribute__((noinline, cold)) int next_key_into_null(struct ub_map *map, const void *key)
+{
+	void *scratch = malloc(map->key_size);
+	if (!scratch)
+		return -ENOMEM;
+	int err = map->ops->get_next_key(map, key, scratch);
+	free(scratch);
+	return err ? err : -EFAULT;
+}
+
+/*
+ * The element commands' handlers are inlined into ub_bpf()'s instances for
+ * them (always_inline); the table still holds their out-of-line copies.
+ */
+#define UB_ELEM_HANDLER __attribute__((always_inline)) inline
+
+UB_ELEM_HANDLER long sys_map_lookup_elem(union ub_attr *attr, void *uattr)
 {
 	struct ub_map *map;
 	u32 perms;
@@ -374,7 +463,7 @@ long sys_map_lookup_elem(union ub_attr *attr, void *uattr)
 				    attr->flags);
 }
 
-long sys_map_update_elem(union ub_attr *attr, void *uattr)
+UB_ELEM_HANDLER long sys_map_update_elem(union ub_attr *attr, void *uattr)
 {
 	struct ub_map *map;
 	u32 perms;
@@ -440,7 +529,7 @@ long sys_map_lookup_and_delete_elem(union ub_attr *attr, void *uattr)
 					       u64_to_ptr(attr->value), attr->flags);
 }
 
-long sys_map_get_next_key(union ub_attr *attr, void *uattr)
+UB_ELEM_HANDLER long sys_map_get_next_key(union ub_attr *attr, void *uattr)
 {
 	struct ub_map *map;
 	u32 perms;
@@ -455,13 +544,7 @@ long sys_map_get_next_key(union ub_attr *attr, void *uattr)
 	void *next = u64_to_ptr(attr->next_key);
 	if (likely(next))
 		return map->ops->get_next_key(map, u64_to_ptr(attr->key), next);
-	/* Copy-out to NULL faults only if there is a key to copy. */
-	void *scratch = malloc(map->key_size);
-	if (!scratch)
-		return -ENOMEM;
-	err = map->ops->get_next_key(map, u64_to_ptr(attr->key), scratch);
-	free(scratch);
-	return err ? err : -EFAULT;
+	return next_key_into_null(map, u64_to_ptr(attr->key));
 }
 
 long sys_map_freeze(union ub_attr *attr, void *uattr)
