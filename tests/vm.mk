@@ -91,3 +91,10 @@ $(BUILD)/bpf/vm_loop.bpf.o: tests/vmbpf/loop.bpf.c
 	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
 
 TEST_EXTRA += $(BUILD)/bpf/vm_loop.bpf.o
+
+# Many branches that meet again: loads only with state pruning.
+$(BUILD)/bpf/vm_branchy.bpf.o: tests/vmbpf/branchy.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(VM_BPF_CFLAGS) -c $< -o $@
+
+TEST_EXTRA += $(BUILD)/bpf/vm_branchy.bpf.o

@@ -20,10 +20,13 @@
 #endif
 #if UB_CHECKED
 #define mem_ok(a, size, wr) ub_run_mem_ok(run, (a), (size), (wr))
+/* Atomics need natural alignment; the verifier proves it as the kernel's does. */
+#define aligned_ok(a, size) (!((a) & ((size) - 1)))
 /* The stack slice of the current frame, for mem_ok and the callback helpers. */
 #define set_stack(lo, hi) do { run->stack_lo = (lo); run->stack_hi = (hi); } while (0)
 #else
 #define mem_ok(a, size, wr) true
+#define aligned_ok(a, size) true
 #define set_stack(lo, hi) do { (void)(lo); (void)(hi); } while (0)
 #endif
 
@@ -267,7 +270,7 @@ top: __attribute__((unused));
 #define ATOMIC_ADDR(T)                                                                      \
 	T *p = (T *)(uintptr_t)(D + (u64)(s64)ip->off);                                     \
 	if (unlikely(!mem_ok((uintptr_t)p, sizeof(T), true) ||                              \
-		     ((uintptr_t)p & (sizeof(T) - 1))))                                     \
+		     !aligned_ok((uintptr_t)p, sizeof(T))))                                 \
 		goto fault;
 #define AOP(name, T, fn)                                                                    \
 	vmcase(name) { ATOMIC_ADDR(T) fn(p, (T)S, __ATOMIC_SEQ_CST); vmnext(); }
@@ -326,6 +329,7 @@ out:
 #undef vmnext
 #undef vmjump
 #undef mem_ok
+#undef aligned_ok
 #undef set_stack
 #undef UB_EXEC_NAME
 #undef UB_THREADED

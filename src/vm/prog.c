@@ -512,6 +512,7 @@ long ub_sys_prog_load(union ub_attr *attr, void *uattr)
 	struct ub_verify_env env = {
 		.prog_type = attr->prog_type,
 		.expected_attach_type = attr->expected_attach_type,
+		.prog_flags = attr->prog_flags,
 		.gpl = c.gpl,
 		.log = &log,
 		.insns = c.insns,
@@ -521,8 +522,9 @@ long ub_sys_prog_load(union ub_attr *attr, void *uattr)
 	};
 	ub_vm_logf(&log, "0: R1=ctx() R10=fp0\n");
 	err = env.inline_lookup ? ub_verify(&env) : -ENOMEM;
-	ub_vm_logf(&log, "processed %u insns (limit %u) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n",
-		env.processed, UB_MAX_INSNS);
+	ub_vm_logf(&log, "processed %u insns (limit %u) max_states_per_insn %u total_states %u peak_states %u mark_read 0\n",
+		env.processed, UB_MAX_INSNS, env.max_states_per_insn, env.total_states,
+		env.total_states);
 	if (err) {
 		free(env.inline_lookup);
 		goto out;

@@ -114,13 +114,12 @@ static int check_insns(struct ub_verify_env *env, int *ops)
 	return 0;
 }
 
-#define NO_SUCC INT64_MIN
 
-/* Where control can go from @i: up to two successors; NO_SUCC for none. */
-static void successors(const struct bpf_insn *in, const int *ops, u32 i, s64 out[2])
+/* Where control can go from @i: up to two successors; UB_NO_SUCC for none. */
+void ub_verify_successors(const struct bpf_insn *in, const int *ops, u32 i, s64 out[2])
 {
 	const struct ub_insn_desc *d = &ub_insn_descs[ops[i]];
-	out[0] = out[1] = NO_SUCC;
+	out[0] = out[1] = UB_NO_SUCC;
 	switch (d->fmt) {
 	case F_EXIT:
 		return;
@@ -194,11 +193,11 @@ static int check_cfg(struct ub_verify_env *env, const int *ops, u8 *is_entry)
 		while (sp) {
 			u32 i = stack[sp - 1];
 			s64 succ[2];
-			successors(in, ops, i, succ);
+			ub_verify_successors(in, ops, i, succ);
 			bool pushed = false;
 			for (; edge[i] < 2; edge[i]++) {
 				s64 t = succ[edge[i]];
-				if (t == NO_SUCC)
+				if (t == UB_NO_SUCC)
 					continue;
 				if (t < 0 || t >= cnt) {
 					log_insn(env, i);
@@ -297,7 +296,7 @@ int ub_verify(struct ub_verify_env *env)
 	if (env->log && (env->log->level & 2))
 		VERBOSE(env, "func#0 @0\n");
 	/* Pass 3: every path on abstract states (walk.c). */
-	err = ub_verify_walk(env, ops, func_stack, &env->max_ctx_off);
+	err = ub_verify_walk(env, ops, is_entry, func_stack, &env->max_ctx_off);
 	if (err)
 		goto out;
 	u32 depth;

@@ -204,6 +204,7 @@ struct ub_vm_log;
 struct ub_verify_env {
 	u32 prog_type;
 	u32 expected_attach_type;
+	u32 prog_flags;		/* BPF_F_STRICT_ALIGNMENT, BPF_F_ANY_ALIGNMENT matter */
 	bool gpl;
 	struct ub_vm_log *log;
 	struct bpf_insn *insns;
@@ -211,6 +212,8 @@ struct ub_verify_env {
 	struct ub_map **maps;	/* per insn: the map of an lddw map form, else NULL */
 	u32 stack_depth;	/* out: deepest combined stack */
 	u32 processed;		/* out: insns processed */
+	u32 total_states;	/* out: states kept for pruning (none is ever dropped) */
+	u32 max_states_per_insn;/* out: most states kept at one insn */
 	u32 max_ctx_off;	/* out: syscall programs: context bytes used */
 	u8 *inline_lookup;	/* out, per insn: 1 = a lookup in an ARRAY map on every path */
 };

@@ -12,6 +12,7 @@
  */
 #include "vm/walk.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #define VERBOSE(w, ...) ub_vm_logf((w)->env->log, __VA_ARGS__)
@@ -42,6 +43,7 @@ static const char *const rtype_name[] = {
 struct reg {
 	u8 type;
 	u8 frame;	/* PTR_STACK: whose frame */
+	u8 tz;		/* low bits known zero in the scalar, or a pointer's variable offset */
 	u32 id;		/* NULL checks and packet ranges follow the id */
 	s32 off;	/* fixed part of a pointer's offset */
 	u32 range;	/* PTR_PACKET: bytes proven readable from off */
@@ -75,6 +77,8 @@ struct vstate {
 struct walker {
 	struct ub_verify_env *env;
 	const int *ops;
+	bool strict;		/* BPF_F_STRICT_ALIGNMENT: every access aligned */
+	bool strict_insn;	/* this insn's accesses must be aligned (atomics) */
 	u32 *func_stack;	/* per entry insn: deepest stack use */
 	u32 max_ctx_off;
 	/* Back-edge targets reached on the current path, with the state's hash. */
@@ -93,6 +97,21 @@ struct walker {
 		size_t loops;
 	} *pend;
 	size_t npend, pcap;
+	/* State pruning: what each insn's function still needs (needs.c) ... */
+	const struct ub_need *need;
+	/* ... and the states kept at prune points, a list per insn. */
+	struct kept {
+		struct vstate *st;
+		u32 next;	/* older state kept at the same insn, or UINT32_MAX */
+		u32 height;	/* pending branches when kept: those above are its paths */
+		bool safe;	/* every path from it was walked and found safe */
+	} *kept;
+	u32 nkept, kcap;
+	u32 *kept_head;		/* per insn */
+	u16 *kept_count;	/* per insn */
+	size_t kept_bytes;
+	u32 *open;		/* kept states whose paths are still being walked */
+	u32 nopen, ocap;
 };
 
 /* ---- scalars ---- */
@@ -111,6 +130,14 @@ static void mark_const(struct reg *r, u64 v)
 static bool is_const(const struct reg *r)
 {
 	return r->type == SCALAR && r->umin == r->umax;
+}
+
+/* Low bits known zero: of a scalar's value, or of a pointer's variable offset. */
+static unsigned known_tz(const struct reg *r)
+{
+	if (r->umin == r->umax)
+		return r->umin ? (unsigned)__builtin_ctzll(r->umin) : 64;
+	return r->tz;
 }
 
 static void mark_u32_range(struct reg *r, u64 lo, u64 hi)
@@ -135,8 +162,48 @@ static void sync_bounds(struct reg *r)
 	}
 }
 
-/* dst = dst op src for scalars, bounds where cheap, unknown otherwise. */
+/* The low zero bits of dst op src, from those of the operands (the kernel's tnums know more). */
+static unsigned alu_tz(const struct reg *d, const struct reg *s, u8 op, bool alu64)
+{
+	unsigned a = known_tz(d), b = known_tz(s), t;
+	switch (op) {
+	case BPF_ADD:
+	case BPF_SUB:
+	case BPF_OR:
+	case BPF_XOR:
+		t = a < b ? a : b;
+		break;
+	case BPF_AND:
+		t = a > b ? a : b;
+		break;
+	case BPF_MUL:
+		t = a + b;
+		break;
+	case BPF_LSH:
+		t = is_const(s) ? a + (unsigned)(s->umin & (alu64 ? 63 : 31)) : 0;
+		break;
+	case BPF_MOV:
+		t = b;
+		break;
+	default:
+		t = 0;
+	}
+	unsigned cap = alu64 ? 64 : 32;
+	return t < cap ? t : cap;
+}
+
+static void scalar_alu_bounds(struct reg *d, const struct reg *s, u8 op, bool alu64);
+
+/* dst = dst op src for scalars: bounds, and the low bits known zero. */
 static void scalar_alu(struct reg *d, const struct reg *s, u8 op, bool alu64)
+{
+	unsigned tz = alu_tz(d, s, op, alu64);
+	scalar_alu_bounds(d, s, op, alu64);
+	d->tz = (u8)tz;
+}
+
+/* dst = dst op src for scalars, bounds where cheap, unknown otherwise. */
+static void scalar_alu_bounds(struct reg *d, const struct reg *s, u8 op, bool alu64)
 {
 	if (is_const(d) && is_const(s)) {
 		u64 a = d->umin, b = s->umin, v;
@@ -185,6 +252,18 @@ static void scalar_alu(struct reg *d, const struct reg *s, u8 op, bool alu64)
 			u64 top = alu64 ? d->umax : (d->umax > UINT32_MAX ? UINT32_MAX : d->umax);
 			mark_u32_range(d, 0, top >> sh);
 			return;
+		}
+		break;
+	case BPF_LSH:
+		/* A small value shifted by a constant stays small: both bounds shift. */
+		if (is_const(s)) {
+			u64 sh = s->umin & (alu64 ? 63 : 31), lim = alu64 ? UINT64_MAX : UINT32_MAX;
+			if (sh < 64 && d->umax <= (lim >> sh)) {
+				mark_u32_range(d, d->umin << sh, d->umax << sh);
+				if ((s64)d->umax < 0)
+					mark_unknown(d);
+				return;
+			}
 		}
 		break;
 	case BPF_MOD:
@@ -395,6 +474,45 @@ static int check_packet(struct walker *w, const struct reg *r, s32 off, int size
 	return 0;
 }
 
+/* A variable offset as the kernel prints a tnum: the value, or (value; unknown bits). */
+static void var_off_str(const struct reg *r, char *buf, size_t len)
+{
+	if (r->umin == r->umax) {
+		snprintf(buf, len, "%lld", (long long)r->umin);
+		return;
+	}
+	u64 top = r->umax ? UINT64_MAX >> __builtin_clzll(r->umax) : 0;
+	u64 low = known_tz(r) >= 64 ? UINT64_MAX : (1ull << known_tz(r)) - 1;
+	snprintf(buf, len, "(0x%llx; 0x%llx)", 0ull, (unsigned long long)(top & ~low));
+}
+
+/*
+ * The kernel's alignment rules: stack accesses always (its spill tracking
+ * needs them), everything when BPF_F_STRICT_ALIGNMENT or for atomics; the
+ * packet as if it started 2 bytes past an aligned address (NET_IP_ALIGN).
+ */
+static int check_align(struct walker *w, const struct reg *r, s32 off, int size)
+{
+	bool strict = w->strict || w->strict_insn || r->type == PTR_STACK;
+	if (!strict || size == 1)
+		return 0;
+	bool pkt = r->type == PTR_PACKET || r->type == PTR_PACKET_META;
+	s64 fixed = (pkt ? 2 : 0) + (s64)r->off + off;
+	if (!((u64)fixed & (u64)(size - 1)) && known_tz(r) >= (unsigned)__builtin_ctz((unsigned)size))
+		return 0;
+	char tn[48];
+	var_off_str(r, tn, sizeof(tn));
+	if (pkt) {
+		VERBOSE(w, "misaligned packet access off %d+%s+%d+%d size %d\n", 2, tn, r->off, off,
+			size);
+	} else {
+		const char *desc = r->type == PTR_STACK ? "stack " : r->type == PTR_MAP_VALUE ? "value "
+				   : r->type == PTR_CTX ? "context " : r->type == PTR_MEM_RO ? "key " : "";
+		VERBOSE(w, "misaligned %saccess off %s+%d+%d size %d\n", desc, tn, r->off, off, size);
+	}
+	return -EACCES;
+}
+
 /* Load or store of @size bytes at R@regno + @off; a load's result goes to @dst. */
 static int check_mem(struct walker *w, struct vstate *st, u32 i, int regno, s32 off, int size,
 		     bool write, int src_reg, struct reg *dst)
@@ -402,6 +520,8 @@ static int check_mem(struct walker *w, struct vstate *st, u32 i, int regno, s32 
 	struct reg *r = &st->f[st->cur].regs[regno];
 	struct reg res;
 	int err;
+	if ((err = check_align(w, r, off, size)))
+		return err;
 	mark_unknown(&res);
 	switch (r->type) {
 	case PTR_STACK:
@@ -515,7 +635,9 @@ static int do_alu(struct walker *w, struct vstate *st, u32 i, const struct bpf_i
 		} else if (is_const(&src)) {
 			mark_const(dr, (u32)src.umin);
 		} else {
+			unsigned tz = known_tz(&src);
 			mark_u32_range(dr, 0, src.umax > UINT32_MAX ? UINT32_MAX : src.umax);
+			dr->tz = (u8)(tz < 32 ? tz : 32);
 		}
 		return 0;
 	}
@@ -572,8 +694,10 @@ static int do_alu(struct walker *w, struct vstate *st, u32 i, const struct bpf_i
 					x->dst_reg);
 				return -EACCES;
 			}
+			unsigned a = known_tz(ptr), b = known_tz(sc);
 			res.umin += sc->umin;
 			res.umax += sc->umax;
+			res.tz = (u8)(a < b ? a : b);
 		}
 		*dr = res;
 		return 0;
@@ -1003,7 +1127,7 @@ static u64 state_hash(const struct vstate *st)
 		const struct frame *fr = &st->f[f];
 		for (int r = 0; r < 11; r++) {
 			const struct reg *x = &fr->regs[r];
-			h = mix(h, x->type | (u64)x->frame << 8 | (u64)x->id << 16);
+			h = mix(h, x->type | (u64)x->frame << 8 | (u64)x->tz << 16 | (u64)x->id << 24);
 			h = mix(h, (u64)(u32)x->off | (u64)x->range << 32);
 			h = mix(h, x->umin);
 			h = mix(h, x->umax);
@@ -1026,6 +1150,179 @@ static u64 state_hash(const struct vstate *st)
 		h = mix(h, fr->ret_insn);
 	}
 	return h;
+}
+
+/* ---- state pruning ---- */
+
+#define KEPT_PER_INSN 64
+#define KEPT_BYTES (256u << 20)
+
+/* Ids of the old state paired one to one with ids of the new (kernel's check_ids). */
+struct idmap {
+	u32 n;
+	u32 old[64], cur[64];
+};
+
+static bool ids_match(struct idmap *m, u32 o, u32 c)
+{
+	if (!o || !c)
+		return o == c;
+	for (u32 k = 0; k < m->n; k++)
+		if (m->old[k] == o || m->cur[k] == c)
+			return m->old[k] == o && m->cur[k] == c;
+	if (m->n == 64)
+		return false;
+	m->old[m->n] = o;
+	m->cur[m->n++] = c;
+	return true;
+}
+
+static bool bounds_within(const struct reg *o, const struct reg *c)
+{
+	return c->umin >= o->umin && c->umax <= o->umax && c->smin >= o->smin &&
+	       c->smax <= o->smax && known_tz(c) >= known_tz(o);
+}
+
+/*
+ * Does register @o of a safe state cover @c? NOT_INIT was never read on any
+ * path; a scalar whose bounds decide nothing (!@precise) covers any scalar;
+ * otherwise the same kind of thing with bounds and ranges at least as tight.
+ */
+static bool reg_within(const struct reg *o, const struct reg *c, bool precise, struct idmap *m)
+{
+	if (o->type == NOT_INIT)
+		return true;
+	if (o->type != c->type)
+		return false;
+	switch (o->type) {
+	case SCALAR:
+		return !precise || bounds_within(o, c);
+	case CONST_MAP:
+		return o->map == c->map;
+	case PTR_FUNC:
+		return o->func == c->func;
+	default:
+		return o->frame == c->frame && o->off == c->off && o->map == c->map &&
+		       o->mem_size == c->mem_size && c->range >= o->range && bounds_within(o, c) &&
+		       ids_match(m, o->id, c->id);
+	}
+}
+
+/*
+ * One 8-byte stack slot. Reads of never-written, data and zero bytes all
+ * give an unknown scalar (privileged programs may read uninitialised stack);
+ * only an 8-byte read of a spill gives the register back, and only a
+ * lookup's constant key looks at zero bytes.
+ */
+static bool slot_within(const struct frame *fo, const struct frame *fc, int s, bool precise,
+			struct idmap *m)
+{
+	const u8 *ot = &fo->slot_type[s * 8], *ct = &fc->slot_type[s * 8];
+	const struct reg *os = &fo->spill[s], *cs = &fc->spill[s];
+	if (ot[0] == SLOT_SPILL) {
+		if (ct[0] == SLOT_SPILL)
+			return reg_within(os, cs, precise, m);
+		return !precise && os->type == SCALAR;
+	}
+	if (ct[0] == SLOT_SPILL && cs->type != SCALAR)
+		return false;
+	if (precise)
+		for (int b = 0; b < 8; b++)
+			if (ot[b] == SLOT_ZERO && ct[b] != SLOT_ZERO)
+				return false;
+	return true;
+}
+
+/* Is every concrete state of @c one of @o's, as far as the rest of the walk can tell? */
+static bool state_within(const struct walker *w, const struct vstate *o, const struct vstate *c,
+			 u32 i)
+{
+	struct idmap m = {0};
+	if (o->cur != c->cur || !o->lock_id != !c->lock_id || o->lock_map != c->lock_map ||
+	    (o->lock_id && !ids_match(&m, o->lock_id, c->lock_id)))
+		return false;
+	const struct ub_need *nd = &w->need[i];
+	for (int f = 0; f <= o->cur; f++) {
+		const struct frame *fo = &o->f[f], *fc = &c->f[f];
+		bool top = f == o->cur;
+		if (fo->entry != fc->entry || fo->ret_insn != fc->ret_insn)
+			return false;
+		/* A caller's r0-r5 are overwritten or cleared when the call returns. */
+		for (int r = top ? 0 : 6; r < 11; r++) {
+			if (top && !(nd->live & (1u << r)))
+				continue;
+			if (!reg_within(&fo->regs[r], &fc->regs[r], !top || (nd->precise & (1u << r)),
+					&m))
+				return false;
+		}
+		for (int s = 0; s < SLOTS; s++)
+			if (!slot_within(fo, fc, s, !top || (nd->slots >> s & 1), &m))
+				return false;
+	}
+	return true;
+}
+
+static size_t state_size(const struct vstate *st)
+{
+	return offsetof(struct vstate, f) + (size_t)(st->cur + 1) * sizeof(struct frame);
+}
+
+/*
+ * A path reaches prune point @i in @st: 1 when a state already proven safe
+ * here covers it (the path need not go on), else 0 after keeping a copy
+ * that becomes proof once every path from it is walked.
+ */
+static int prune_visit(struct walker *w, const struct vstate *st, u32 i)
+{
+	for (u32 k = w->kept_head[i]; k != UINT32_MAX; k = w->kept[k].next) {
+		if (w->kept[k].safe && state_within(w, w->kept[k].st, st, i)) {
+			if (w->env->log && (w->env->log->level & 2))
+				VERBOSE(w, "%u: safe\n", i);
+			return 1;
+		}
+	}
+	size_t sz = state_size(st);
+	if (w->kept_count[i] >= KEPT_PER_INSN || w->kept_bytes + sz > KEPT_BYTES)
+		return 0;
+	if (w->nkept == w->kcap) {
+		u32 cap = w->kcap ? w->kcap * 2 : 256;
+		void *n = realloc(w->kept, cap * sizeof(*w->kept));
+		if (!n)
+			return -ENOMEM;
+		w->kept = n;
+		w->kcap = cap;
+	}
+	if (w->nopen == w->ocap) {
+		u32 cap = w->ocap ? w->ocap * 2 : 256;
+		void *n = realloc(w->open, cap * sizeof(*w->open));
+		if (!n)
+			return -ENOMEM;
+		w->open = n;
+		w->ocap = cap;
+	}
+	struct vstate *copy = malloc(sz);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, st, sz);
+	w->kept[w->nkept] = (struct kept){.st = copy, .next = w->kept_head[i],
+					  .height = (u32)w->npend};
+	w->kept_head[i] = w->nkept;
+	if (++w->kept_count[i] > w->env->max_states_per_insn)
+		w->env->max_states_per_insn = w->kept_count[i];
+	w->env->total_states++;
+	w->kept_bytes += sz;
+	w->open[w->nopen++] = w->nkept++;
+	return 0;
+}
+
+/*
+ * A path ended safely: kept states none of whose paths is left pending
+ * (every branch pushed since they were kept is walked) are proven safe.
+ */
+static void prune_path_done(struct walker *w, u32 open_base)
+{
+	while (w->nopen > open_base && w->kept[w->open[w->nopen - 1]].height >= w->npend)
+		w->kept[w->open[--w->nopen]].safe = true;
 }
 
 /*
@@ -1106,13 +1403,17 @@ static int push_pending(struct walker *w, struct vstate *st, u32 insn, u32 back_
 static int walk(struct walker *w, struct vstate *st0, u32 i)
 {
 	size_t loops_base = w->nloops, pend_base = w->npend;
+	u32 open_base = w->nopen;
 	struct vstate *st = st0;
 	int err;
 	for (;;) {
 		err = walk_from(w, st, i);
 		if (st != st0)
 			free(st);
-		if (err || w->npend == pend_base)
+		if (err)
+			break;
+		prune_path_done(w, open_base);
+		if (w->npend == pend_base)
 			break;
 		struct pending p = w->pend[--w->npend];
 		st = p.st;
@@ -1134,6 +1435,8 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 	const struct bpf_insn *in = w->env->insns;
 	int err;
 	for (;;) {
+		if (w->need[i].prune && (err = prune_visit(w, st, i)))
+			return err > 0 ? 0 : err;
 		if (++w->env->processed > UB_MAX_INSNS) {
 			VERBOSE(w, "BPF program is too large. Processed %u insn\n", w->env->processed);
 			return -E2BIG;
@@ -1218,8 +1521,12 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 				err = -EACCES;
 				goto out_err;
 			}
-			if ((err = check_mem(w, st, i, x->dst_reg, x->off, size, false, -1, NULL)) ||
-			    (err = check_mem(w, st, i, x->dst_reg, x->off, size, true, -1, NULL)))
+			w->strict_insn = true;
+			err = check_mem(w, st, i, x->dst_reg, x->off, size, false, -1, NULL);
+			if (!err)
+				err = check_mem(w, st, i, x->dst_reg, x->off, size, true, -1, NULL);
+			w->strict_insn = false;
+			if (err)
 				goto out_err;
 			if (x->imm == BPF_CMPXCHG)
 				mark_unknown(&regs[0]);
@@ -1375,25 +1682,41 @@ out_err:
 	return err;
 }
 
-int ub_verify_walk(struct ub_verify_env *env, const int *ops, u32 *func_stack, u32 *max_ctx_off)
+int ub_verify_walk(struct ub_verify_env *env, const int *ops, const u8 *is_entry,
+		   u32 *func_stack, u32 *max_ctx_off)
 {
 	struct walker w = {.env = env, .ops = ops, .func_stack = func_stack};
-	w.bucket = malloc(LOOP_BUCKETS * sizeof(u32));
-	if (!w.bucket)
-		return -ENOMEM;
-	memset(w.bucket, 0xff, LOOP_BUCKETS * sizeof(u32));
+	/* Unaligned access is efficient here: strict only when asked (BPF_F_ANY_ALIGNMENT wins). */
+	w.strict = (env->prog_flags & BPF_F_STRICT_ALIGNMENT) &&
+		   !(env->prog_flags & BPF_F_ANY_ALIGNMENT);
+	struct ub_need *need = calloc(env->cnt, sizeof(*need));
 	struct vstate *st = calloc(1, sizeof(*st));
-	if (!st) {
-		free(w.bucket);
-		return -ENOMEM;
-	}
+	w.bucket = malloc(LOOP_BUCKETS * sizeof(u32));
+	w.kept_head = malloc(env->cnt * sizeof(u32));
+	w.kept_count = calloc(env->cnt, sizeof(u16));
+	int err = -ENOMEM;
+	if (!need || !st || !w.bucket || !w.kept_head || !w.kept_count)
+		goto out;
+	if ((err = ub_verify_needs(env, ops, is_entry, need)))
+		goto out;
+	w.need = need;
+	memset(w.bucket, 0xff, LOOP_BUCKETS * sizeof(u32));
+	memset(w.kept_head, 0xff, env->cnt * sizeof(u32));
 	st->f[0].regs[1] = (struct reg){.type = PTR_CTX};
 	st->f[0].regs[10] = (struct reg){.type = PTR_STACK, .frame = 0};
-	int err = walk(&w, st, 0);
+	err = walk(&w, st, 0);
+	*max_ctx_off = w.max_ctx_off;
+out:
+	for (u32 k = 0; k < w.nkept; k++)
+		free(w.kept[k].st);
+	free(w.kept);
+	free(w.open);
+	free(w.kept_head);
+	free(w.kept_count);
+	free(need);
 	free(st);
 	free(w.loops);
 	free(w.bucket);
 	free(w.pend);
-	*max_ctx_off = w.max_ctx_off;
 	return err;
 }

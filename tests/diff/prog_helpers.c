@@ -6,6 +6,7 @@
  * in the namespace's trace_pipe.
  */
 #include "t.h"
+#include "sides.h"
 #include "userbpf.h"
 
 #include <linux/bpf.h>
@@ -21,15 +22,6 @@
 #define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 #define LDMAP(d, fd) INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, fd), INSN(0, 0, 0, 0, 0)
 
-typedef int (*bpf_fn)(int, void *, unsigned);
-static int kbpf(int cmd, void *a, unsigned s)
-{
-	return (int)syscall(__NR_bpf, cmd, a, s);
-}
-static int ubpf(int cmd, void *a, unsigned s)
-{
-	return ub_bpf(cmd, a, s);
-}
 
 /* Load a socket filter and run it once; its retval, or a negative errno-ish code. */
 static long long load_run(bpf_fn f, struct bpf_insn *p, unsigned n)
@@ -55,13 +47,7 @@ static long long load_run(bpf_fn f, struct bpf_insn *p, unsigned n)
 
 static int mkmap(bpf_fn f, unsigned type)
 {
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = 4;
-	a.value_size = 8;
-	a.max_entries = 4;
-	return f(BPF_MAP_CREATE, &a, sizeof(a));
+	return sides_map(f, type, 8, 4, 0);
 }
 
 /* key (u32 @key) at fp-4, value (u64 7) at fp-16 */

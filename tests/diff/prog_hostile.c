@@ -5,28 +5,14 @@
  * kernel accepts makes this test fail (it would not be hostile).
  */
 #include "t.h"
+#include "sides.h"
+#include "insns.h"
 #include "userbpf.h"
 
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
-#define MOV(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
-#define MOVX(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define ADD(d, i) INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
-#define ADDX(d, s) INSN(BPF_ALU64 | BPF_ADD | BPF_X, d, s, 0, 0)
-#define LDX(sz, d, s, o) INSN(BPF_LDX | BPF_MEM | (sz), d, s, o, 0)
-#define ST(sz, d, o, i) INSN(BPF_ST | BPF_MEM | (sz), d, 0, o, i)
-#define STX(sz, d, s, o) INSN(BPF_STX | BPF_MEM | (sz), d, s, o, 0)
-#define JEQ(d, i, o) INSN(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
-#define JNE(d, i, o) INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, o, i)
-#define JGTX(d, s, o) INSN(BPF_JMP | BPF_JGT | BPF_X, d, s, o, 0)
-#define CALL(h) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, h)
-#define CALLPC(o) INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, o)
-#define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-#define LDMAP(d) INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, -1), INSN(0, 0, 0, 0, 0)
-#define LDMAPVAL(d) INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_VALUE, 0, -2), INSN(0, 0, 0, 0, 0)
 /* r0 = lookup(map, &(u32)0 on the stack): an array lookup that cannot fail */
 #define LOOKUP() ST(BPF_W, 10, -4, 0), MOVX(2, 10), ADD(2, -4), LDMAP(1), CALL(BPF_FUNC_map_lookup_elem)
 /* r0 = lookup(map, &skb->len): the key is unknown, the result may be NULL */
@@ -75,29 +61,29 @@ static const struct hcase cases[] = {
 	{"spin lock on the stack", BPF_PROG_TYPE_SOCKET_FILTER, {MOVX(1, 10), ADD(1, -8), CALL(BPF_FUNC_spin_lock), MOV(0, 0), EXIT()}, ""},
 	{"callback returning a pointer", BPF_PROG_TYPE_SOCKET_FILTER, {LDMAP(1), INSN(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 6), INSN(0, 0, 0, 0, 0), MOV(3, 0), MOV(4, 0), CALL(BPF_FUNC_for_each_map_elem), MOV(0, 0), EXIT(), MOVX(0, 10), EXIT()}, "func_info"},
 	{"callback writing its key", BPF_PROG_TYPE_SOCKET_FILTER, {LDMAP(1), INSN(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 6), INSN(0, 0, 0, 0, 0), MOV(3, 0), MOV(4, 0), CALL(BPF_FUNC_for_each_map_elem), MOV(0, 0), EXIT(), ST(BPF_W, 2, 0, 1), MOV(0, 0), EXIT()}, "func_info"},
+	/*
+	 * Paths that meet again, the safe one walked first (the fall-through):
+	 * the unsafe one must not be taken for covered by it (state pruning).
+	 * r6 = skb->len is unknown; "if r6 == 7" picks the unsafe side.
+	 */
+	{"joined paths: value offset in range on one only", BPF_PROG_TYPE_SOCKET_FILTER, {LDX(BPF_W, 6, 1, 0), LOOKUP(), JEQ(6, 7, 2), MOV(3, 0), JA(1), MOV(3, 8), ADDX(0, 3), LDX(BPF_DW, 0, 0, 0), EXIT()}, "map value"},
+	{"joined paths: offset spilled to the stack", BPF_PROG_TYPE_SOCKET_FILTER, {LDX(BPF_W, 6, 1, 0), LOOKUP(), JEQ(6, 7, 3), MOV(3, 0), STX(BPF_DW, 10, 3, -16), JA(2), MOV(3, 8), STX(BPF_DW, 10, 3, -16), LDX(BPF_DW, 3, 10, -16), ADDX(0, 3), LDX(BPF_DW, 0, 0, 0), EXIT()}, "map value"},
+	{"joined paths: packet checked to different lengths", BPF_PROG_TYPE_XDP, {LDX(BPF_W, 2, 1, 0), LDX(BPF_W, 3, 1, 4), LDX(BPF_W, 6, 1, 16), MOVX(4, 2), JEQ(6, 7, 3), ADD(4, 16), JGTX(4, 3, 5), JA(2), ADD(4, 8), JGTX(4, 3, 2), LDX(BPF_DW, 0, 2, 8), EXIT(), MOV(0, 0), EXIT()}, "packet"},
+	{"joined paths: constant key in range on one only", BPF_PROG_TYPE_SOCKET_FILTER, {LDX(BPF_W, 6, 1, 0), JEQ(6, 7, 2), ST(BPF_W, 10, -4, 0), JA(1), ST(BPF_W, 10, -4, 5), MOVX(2, 10), ADD(2, -4), LDMAP(1), CALL(BPF_FUNC_map_lookup_elem), LDX(BPF_DW, 0, 0, 0), EXIT()}, "map_value_or_null"},
+	{"joined paths: NULL-checked on one only", BPF_PROG_TYPE_SOCKET_FILTER, {LDX(BPF_W, 6, 1, 0), LOOKUP_NULL(), JEQ(6, 7, 2), JEQ(0, 0, 3), JA(0), LDX(BPF_DW, 0, 0, 0), EXIT(), MOV(0, 0), EXIT()}, "map_value_or_null"},
+	{"joined paths: a bound a subprogram relies on", BPF_PROG_TYPE_SOCKET_FILTER, {LDX(BPF_W, 6, 1, 0), JEQ(6, 7, 2), MOV(1, 0), JA(1), MOV(1, 600), CALLPC(2), MOV(0, 0), EXIT(), MOVX(2, 10), ADD(2, -8), INSN(BPF_ALU64 | BPF_SUB | BPF_X, 2, 1, 0, 0), ST(BPF_B, 2, 0, 0), MOV(0, 0), EXIT()}, "stack"},
+	/* Alignment: the stack always, atomics everywhere (the kernel's strict rules). */
+	{"misaligned stack load", BPF_PROG_TYPE_SOCKET_FILTER, {ST(BPF_DW, 10, -48, 0), LDX(BPF_DW, 0, 10, -41), EXIT()}, "misaligned stack access"},
+	{"misaligned atomic on the stack", BPF_PROG_TYPE_SOCKET_FILTER, {ST(BPF_DW, 10, -8, 0), ST(BPF_DW, 10, -16, 0), MOV(1, 1), ATOMIC(BPF_DW, 10, 1, -12, BPF_ADD), MOV(0, 0), EXIT()}, "misaligned stack access off 0+0+-12 size 8"},
+	{"misaligned atomic in a map value", BPF_PROG_TYPE_SOCKET_FILTER, {LOOKUP(), MOV(1, 1), ATOMIC(BPF_W, 0, 1, 2, BPF_ADD), MOV(0, 0), EXIT()}, "misaligned value access off 0+0+2 size 4"},
+	{"atomic at an offset not known aligned", BPF_PROG_TYPE_SOCKET_FILTER, {LOOKUP(), LDX(BPF_DW, 1, 0, 0), INSN(BPF_ALU64 | BPF_AND | BPF_K, 1, 0, 0, 4), ADDX(0, 1), MOV(1, 1), ATOMIC(BPF_DW, 0, 1, 0, BPF_ADD), MOV(0, 0), EXIT()}, "misaligned value access off (0x0; 0x4)+0+0 size 8"},
 	{"trace_printk of unreadable memory", BPF_PROG_TYPE_SOCKET_FILTER, {MOVX(1, 10), ADD(1, -8), MOV(2, 64), CALL(BPF_FUNC_trace_printk), MOV(0, 0), EXIT()}, "stack"},
 };
 
-typedef int (*bpf_fn)(int, void *, unsigned);
-static int kbpf(int cmd, void *a, unsigned s)
-{
-	return (int)syscall(__NR_bpf, cmd, a, s);
-}
-static int ubpf(int cmd, void *a, unsigned s)
-{
-	return ub_bpf(cmd, a, s);
-}
 
 static int mkmap(bpf_fn f, unsigned flags)
 {
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_ARRAY;
-	a.key_size = 4;
-	a.value_size = 8;
-	a.max_entries = 1;
-	a.map_flags = flags;
-	return f(BPF_MAP_CREATE, &a, sizeof(a));
+	return sides_map(f, BPF_MAP_TYPE_ARRAY, 8, 1, flags);
 }
 
 static int load(bpf_fn f, const struct hcase *c, int map, int rodata, char *log, unsigned loglen)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* PROG_LOAD attr validation, probes, logs and prog info: userbpf against the live kernel. */
 #include "t.h"
+#include "sides.h"
 #include "userbpf.h"
 
 #include <linux/bpf.h>
@@ -14,17 +15,6 @@ static union {
 	unsigned char raw[ATTR_SZ];
 } A;
 
-typedef int (*bpf_fn)(int cmd, void *attr, unsigned size);
-
-static int kbpf(int cmd, void *attr, unsigned size)
-{
-	return (int)syscall(__NR_bpf, cmd, attr, size);
-}
-
-static int ubpf(int cmd, void *attr, unsigned size)
-{
-	return ub_bpf(cmd, attr, size);
-}
 
 static int kernel_ok;
 
@@ -51,13 +41,7 @@ struct pcase {
 
 static int map_create(bpf_fn f)
 {
-	union bpf_attr m;
-	memset(&m, 0, sizeof(m));
-	m.map_type = BPF_MAP_TYPE_ARRAY;
-	m.key_size = 4;
-	m.value_size = 32;
-	m.max_entries = 1;
-	return f(BPF_MAP_CREATE, &m, sizeof(m));
+	return sides_map(f, BPF_MAP_TYPE_ARRAY, 32, 1, 0);
 }
 
 struct result {

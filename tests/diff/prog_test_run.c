@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* BPF_PROG_TEST_RUN: sizes, errors, data/ctx in and out per program type, against the kernel. */
 #include "t.h"
+#include "sides.h"
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include "userbpf.h"
 
@@ -13,15 +14,6 @@
 #define LDXW(d, s, o) INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
 #define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-typedef int (*bpf_fn)(int, void *, unsigned);
-static int kbpf(int cmd, void *a, unsigned s)
-{
-	return (int)syscall(__NR_bpf, cmd, a, s);
-}
-static int ubpf(int cmd, void *a, unsigned s)
-{
-	return ub_bpf(cmd, a, s);
-}
 
 static int load(bpf_fn f, unsigned type, const struct bpf_insn *p, unsigned n, unsigned flags)
 {

@@ -101,6 +101,19 @@ int main(void)
 		CHECK(!strcmp(uout, kout), "loops: userbpf\n%s\nkernel\n%s", uout, kout);
 	}
 
+	/* 2^48 paths and more: loads only with state pruning; the kernel's results. */
+	snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/vm_features %s/bpf/vm_branchy.bpf.o 2>&1",
+		 pre, b, b);
+	rc = run(cmd, uout, sizeof(uout));
+	CHECK(rc == 0 && strstr(uout, "out[0] = 18 10 4a a1 e6 8e 83 89") &&
+		      strstr(uout, "out[3] = 6f 8c 9a ab 1b 06 a0 d5"),
+	      "branchy under userbpf (values recorded from Linux 6.18): %s", uout);
+	if (kernel) {
+		snprintf(cmd, sizeof(cmd), "%s/testbin/vm_features %s/bpf/vm_branchy.bpf.o 2>&1", b, b);
+		run(cmd, kout, sizeof(kout));
+		CHECK(!strcmp(uout, kout), "branchy: userbpf\n%s\nkernel\n%s", uout, kout);
+	}
+
 	/*
 	 * bpf_spin_lock misuse and a callback returning 2, compiled by clang:
 	 * refused like the kernel refuses them.

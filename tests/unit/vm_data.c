@@ -7,6 +7,7 @@
  * bpf() works and its verifier accepts them, on the kernel: retval compared.
  */
 #include "t.h"
+#include "sides.h"
 #include "vm/vm.h"
 #include "../vm/asm.h"
 
@@ -125,15 +126,6 @@ static int run_engine(struct vcase *c, bool threaded, unsigned long long *r0, ch
 	return 0;
 }
 
-typedef int (*bpf_fn)(int, void *, unsigned);
-static int kbpf(int cmd, void *a, unsigned s)
-{
-	return (int)syscall(__NR_bpf, cmd, a, s);
-}
-static int ubpf(int cmd, void *a, unsigned s)
-{
-	return ub_bpf(cmd, a, s);
-}
 
 /* Load as a socket filter and test-run once on a zeroed packet: retval or -1. */
 static long long load_and_run(bpf_fn f, struct vcase *c)
@@ -198,11 +190,7 @@ int main(void)
 			continue;
 		long long k = load_and_run(kbpf, &c);
 		if (kernel_works < 0) {
-			union bpf_attr a;
-			memset(&a, 0, sizeof(a));
-			a.map_type = BPF_MAP_TYPE_ARRAY;
-			a.key_size = a.value_size = a.max_entries = 4;
-			int fd = kbpf(BPF_MAP_CREATE, &a, sizeof(a));
+			int fd = sides_map(kbpf, BPF_MAP_TYPE_ARRAY, 4, 4, 0);
 			kernel_works = fd >= 0;
 			if (fd >= 0)
 				close(fd);
