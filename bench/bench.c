@@ -17,6 +17,7 @@
  * fastest measurements of each side, i.e. what a quiet host gives.
  *
  * Usage: bench BUILD_DIR [direct|client|batch|mmap|create]...
+ *        bench BUILD_DIR count lookup|update|get_next_key SIZE (see bench_count())
  */
 #include "bench.h"
 #include "userbpf.h"
@@ -448,6 +449,58 @@ static void bench_create(void)
 	}
 }
 
+/* ---- count: a fixed number of calls, for valgrind --tool=callgrind ---------- */
+
+#define COUNT_CALLS 1000000
+
+/* COUNT_CALLS calls of @cmd through ub_bpf(); the key changes every call, as above. */
+static __attribute__((noinline, noclone)) void count_loop(int cmd, union bpf_attr *a,
+							  unsigned int size, volatile uint32_t *key)
+{
+	for (long i = 0; i < COUNT_CALLS; i++) {
+		*key = (uint32_t)i & 511;
+		if (UBPF(cmd, a, size))
+			bench_die("count");
+	}
+}
+
+/*
+ * `bench BUILD count OP SIZE`: COUNT_CALLS ARRAY lookups, updates or
+ * get_next_keys through ub_bpf() with a SIZE-byte attr, in count_loop():
+ *   valgrind --tool=callgrind --toggle-collect=count_loop bench BUILD count lookup 168
+ * gives the instructions per call (the loop itself adds 12).
+ */
+static int bench_count(const char *op, unsigned int size)
+{
+	static const struct {
+		const char *name;
+		int cmd;
+	} ops[] = {
+		{"lookup", BPF_MAP_LOOKUP_ELEM},
+		{"update", BPF_MAP_UPDATE_ELEM},
+		{"get_next_key", BPF_MAP_GET_NEXT_KEY},
+	};
+	static uint8_t attr[256] __attribute__((aligned(8)));
+	static volatile uint32_t key;
+	static uint64_t value;
+	union bpf_attr *a = (union bpf_attr *)attr;
+
+	if (size < 32 || size > sizeof(attr))
+		bench_die("count: size");
+	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (strcmp(op, ops[i].name))
+			continue;
+		a->map_fd = (uint32_t)create_array(false, BPF_MAP_TYPE_ARRAY, 8, 1024, 0);
+		a->key = bench_ptr((const void *)&key);
+		a->value = bench_ptr(&value); /* next_key for get_next_key */
+		count_loop(ops[i].cmd, a, size, &key);
+		printf("%d %s calls with a %u-byte attr\n", COUNT_CALLS, op, size);
+		return 0;
+	}
+	fprintf(stderr, "count: lookup, update or get_next_key\n");
+	return 2;
+}
+
 /* ---- main ------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -465,6 +518,9 @@ int main(int argc, char **argv)
 	double t0 = bench_now();
 
 	build_dir = argc > 1 ? argv[1] : "build";
+	if (argc > 2 && !strcmp(argv[2], "count")) /* in USERBPF_ROOT or the default namespace */
+		return bench_count(argc > 3 ? argv[3] : "lookup",
+				   argc > 4 ? (unsigned)atoi(argv[4]) : 168);
 	/* A namespace of our own, shared with bench-client through the environment. */
 	if (own_root) {
 		if (!mkdtemp(root))
