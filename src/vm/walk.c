@@ -79,6 +79,7 @@ struct walker {
 	const int *ops;
 	bool strict;		/* BPF_F_STRICT_ALIGNMENT: every access aligned */
 	bool strict_insn;	/* this insn's accesses must be aligned (atomics) */
+	u32 logged;		/* the insn this step printed, or UINT32_MAX */
 	u32 *func_stack;	/* per entry insn: deepest stack use */
 	u32 max_ctx_off;
 	/* Back-edge targets reached on the current path, with the state's hash. */
@@ -94,7 +95,9 @@ struct walker {
 		struct vstate *st;
 		u32 insn;
 		u32 back_from;	/* a loop's back-edge to check on resuming, or UINT32_MAX */
+		u32 from;	/* the branch insn */
 		size_t loops;
+		size_t log_len;	/* level 1 forgets a safe path's lines: back to here */
 	} *pend;
 	size_t npend, pcap;
 	/* State pruning: what each insn's function still needs (needs.c) ... */
@@ -284,11 +287,13 @@ unknown:
 
 /* ---- errors ---- */
 
+/* The insn being walked, once per step (every level prints the path, as the kernel). */
 static void log_insn(struct walker *w, u32 i)
 {
 	char buf[160];
-	if (!w->env->log || !w->env->log->level)
+	if (!w->env->log || !w->env->log->level || w->logged == i)
 		return;
+	w->logged = i;
 	ub_insn_disasm(&w->env->insns[i], buf, sizeof(buf));
 	VERBOSE(w, "%u: %s\n", i, buf);
 }
@@ -1372,7 +1377,7 @@ static void loops_truncate(struct walker *w, size_t height)
 static int walk_from(struct walker *w, struct vstate *st, u32 i);
 
 /* Leave the other side of a branch for later (takes @st). */
-static int push_pending(struct walker *w, struct vstate *st, u32 insn, u32 back_from)
+static int push_pending(struct walker *w, struct vstate *st, u32 from, u32 insn, u32 back_from)
 {
 	/* The kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
 	if (w->npend >= 8192) {
@@ -1390,8 +1395,10 @@ static int push_pending(struct walker *w, struct vstate *st, u32 insn, u32 back_
 		w->pend = n;
 		w->pcap = cap;
 	}
+	struct ub_vm_log *log = w->env->log;
 	w->pend[w->npend++] = (struct pending){.st = st, .insn = insn, .back_from = back_from,
-					       .loops = w->nloops};
+					       .from = from, .loops = w->nloops,
+					       .log_len = log ? log->len : 0};
 	return 0;
 }
 
@@ -1418,6 +1425,14 @@ static int walk(struct walker *w, struct vstate *st0, u32 i)
 		struct pending p = w->pend[--w->npend];
 		st = p.st;
 		i = p.insn;
+		/* The kernel's pop_stack: level 1 keeps only the path that fails. */
+		struct ub_vm_log *log = w->env->log;
+		if (log && log->level && !(log->level & 2) && log->len > p.log_len) {
+			log->len = p.log_len;
+			log->buf[log->len] = '\0';
+		}
+		if (log && log->level)
+			VERBOSE(w, "from %u to %u:\n", p.from, i);
 		loops_truncate(w, p.loops);
 		if (p.back_from != UINT32_MAX && (err = back_edge(w, st, p.back_from, i))) {
 			free(st);
@@ -1444,8 +1459,8 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 		const struct bpf_insn *x = &in[i];
 		const struct ub_insn_desc *d = &ub_insn_descs[w->ops[i]];
 		struct reg *regs = st->f[st->cur].regs;
-		if (w->env->log && (w->env->log->level & 2))
-			log_insn(w, i);
+		w->logged = UINT32_MAX;
+		log_insn(w, i);
 		int size = BPF_SIZE(x->code) == BPF_DW	 ? 8
 			   : BPF_SIZE(x->code) == BPF_W ? 4
 			   : BPF_SIZE(x->code) == BPF_H ? 2
@@ -1671,7 +1686,7 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 			refine_branch(other, x, true);
 			refine_branch(st, x, false);
 			/* A loop goes round again later: the way out is walked first. */
-			if ((err = push_pending(w, other, target, target <= i ? i : UINT32_MAX)))
+			if ((err = push_pending(w, other, i, target, target <= i ? i : UINT32_MAX)))
 				goto out_err;
 			break;
 		}
@@ -1685,7 +1700,7 @@ out_err:
 int ub_verify_walk(struct ub_verify_env *env, const int *ops, const u8 *is_entry,
 		   u32 *func_stack, u32 *max_ctx_off)
 {
-	struct walker w = {.env = env, .ops = ops, .func_stack = func_stack};
+	struct walker w = {.env = env, .ops = ops, .func_stack = func_stack, .logged = UINT32_MAX};
 	/* Unaligned access is efficient here: strict only when asked (BPF_F_ANY_ALIGNMENT wins). */
 	w.strict = (env->prog_flags & BPF_F_STRICT_ALIGNMENT) &&
 		   !(env->prog_flags & BPF_F_ANY_ALIGNMENT);
