@@ -1242,9 +1242,9 @@ static bool slot_within(const struct frame *fo, const struct frame *fc, int s, b
 static bool state_within(const struct walker *w, const struct vstate *o, const struct vstate *c,
 			 u32 i)
 {
-	struct idmap m = {0};
+	struct idmap m = {0}; /* lock_id is 1 + the locked value's id: one id space */
 	if (o->cur != c->cur || !o->lock_id != !c->lock_id || o->lock_map != c->lock_map ||
-	    (o->lock_id && !ids_match(&m, o->lock_id, c->lock_id)))
+	    (o->lock_id && !ids_match(&m, o->lock_id - 1, c->lock_id - 1)))
 		return false;
 	const struct ub_need *nd = &w->need[i];
 	for (int f = 0; f <= o->cur; f++) {
