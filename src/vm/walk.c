@@ -205,7 +205,29 @@ static void scalar_alu(struct reg *d, const struct reg *s, u8 op, bool alu64)
 	d->tz = (u8)tz;
 }
 
-/* dst = dst op src for scalars, bounds where cheap, unknown otherwise. */
+/* An unsigned range; the signed view follows when it does not cross 2^63. */
+static void set_urange(struct reg *r, u64 lo, u64 hi)
+{
+	mark_unknown(r);
+	r->umin = lo;
+	r->umax = hi;
+	if (hi <= (u64)INT64_MAX) {
+		r->smin = (s64)lo;
+		r->smax = (s64)hi;
+	}
+}
+
+/* All ones up to the highest set bit of @v: what OR and XOR of values <= v stay under. */
+static u64 ones_to_top(u64 v)
+{
+	return v ? UINT64_MAX >> __builtin_clzll(v) : 0;
+}
+
+/*
+ * dst = dst op src for scalars: the unsigned range of the result in the
+ * operation's width when no wrap is possible (and the signed range of 64-bit
+ * add and subtract), unknown otherwise. 32-bit results are zero-extended.
+ */
 static void scalar_alu_bounds(struct reg *d, const struct reg *s, u8 op, bool alu64)
 {
 	if (is_const(d) && is_const(s)) {
@@ -221,6 +243,9 @@ static void scalar_alu_bounds(struct reg *d, const struct reg *s, u8 op, bool al
 		case BPF_XOR: v = a ^ b; break;
 		case BPF_LSH: v = a << (b & (alu64 ? 63 : 31)); break;
 		case BPF_RSH: v = a >> (b & (alu64 ? 63 : 31)); break;
+		case BPF_ARSH:
+			v = alu64 ? (u64)((s64)a >> (b & 63)) : (u32)((s32)(u32)a >> (b & 31));
+			break;
 		case BPF_MOV: v = b; break;
 		default:
 			goto unknown;
@@ -228,53 +253,86 @@ static void scalar_alu_bounds(struct reg *d, const struct reg *s, u8 op, bool al
 		mark_const(d, alu64 ? v : (u32)v);
 		return;
 	}
+	u64 lim = alu64 ? UINT64_MAX : UINT32_MAX;
+	u64 dl = d->umin, dh = d->umax, sl = s->umin, sh = s->umax;
+	/* A 32-bit operation sees the low halves: the whole range unless it fits. */
+	if (dh > lim)
+		dl = 0, dh = lim;
+	if (sh > lim)
+		sl = 0, sh = lim;
+	bool s_const = sl == sh;
+	u64 k = sl & (alu64 ? 63 : 31); /* a constant shift */
+	s64 smin = INT64_MIN, smax = INT64_MAX;
+	bool signed_known = false;
+	if (alu64 && (op == BPF_ADD || op == BPF_SUB)) {
+		/* Signed bounds without signed overflow (the kernel keeps both views). */
+		s64 lo, hi;
+		bool ovf = op == BPF_ADD ? __builtin_add_overflow(d->smin, s->smin, &lo) ||
+						   __builtin_add_overflow(d->smax, s->smax, &hi)
+					 : __builtin_sub_overflow(d->smin, s->smax, &lo) ||
+						   __builtin_sub_overflow(d->smax, s->smin, &hi);
+		if (!ovf)
+			smin = lo, smax = hi, signed_known = true;
+	}
+	u64 lo, hi;
 	switch (op) {
 	case BPF_ADD:
-		if (alu64 && d->umax + s->umax >= d->umax && d->umin + s->umin >= d->umin &&
-		    d->umax <= (1ull << 62) && s->umax <= (1ull << 62)) {
-			u64 lo = d->umin + s->umin, hi = d->umax + s->umax;
-			mark_u32_range(d, lo, hi);
-			return;
-		}
+		if (dh + sh < dh || dh + sh > lim)
+			goto no_unsigned;
+		lo = dl + sl, hi = dh + sh;
+		break;
+	case BPF_SUB:
+		if (dl < sh)
+			goto no_unsigned;
+		lo = dl - sh, hi = dh - sl;
+		break;
+	case BPF_MUL:
+		if (dh && sh > lim / dh)
+			goto unknown;
+		lo = dl * sl, hi = dh * sh;
 		break;
 	case BPF_AND:
-		/* x & mask is at most mask. */
-		if (s->type == SCALAR && s->umax <= (alu64 ? UINT64_MAX : UINT32_MAX)) {
-			u64 hi = d->umax < s->umax ? d->umax : s->umax;
-			if (!alu64 && hi > UINT32_MAX)
-				hi = UINT32_MAX;
-			mark_u32_range(d, 0, hi);
-			if ((s64)hi < 0)
-				mark_unknown(d);
-			return;
-		}
+		lo = 0, hi = dh < sh ? dh : sh;
+		break;
+	case BPF_OR:
+		lo = dl > sl ? dl : sl, hi = ones_to_top(dh > sh ? dh : sh);
+		break;
+	case BPF_XOR:
+		lo = 0, hi = ones_to_top(dh > sh ? dh : sh);
 		break;
 	case BPF_RSH:
-		if (is_const(s) && (s->umin & 63)) {
-			u64 sh = s->umin & (alu64 ? 63 : 31);
-			u64 top = alu64 ? d->umax : (d->umax > UINT32_MAX ? UINT32_MAX : d->umax);
-			mark_u32_range(d, 0, top >> sh);
-			return;
-		}
+		lo = s_const ? dl >> k : 0, hi = s_const ? dh >> k : dh;
+		break;
+	case BPF_ARSH:
+		/* Non-negative in the operation's width: the same as a logical shift. */
+		if (!s_const || dh > lim >> 1)
+			goto unknown;
+		lo = dl >> k, hi = dh >> k;
 		break;
 	case BPF_LSH:
-		/* A small value shifted by a constant stays small: both bounds shift. */
-		if (is_const(s)) {
-			u64 sh = s->umin & (alu64 ? 63 : 31), lim = alu64 ? UINT64_MAX : UINT32_MAX;
-			if (sh < 64 && d->umax <= (lim >> sh)) {
-				mark_u32_range(d, d->umin << sh, d->umax << sh);
-				if ((s64)d->umax < 0)
-					mark_unknown(d);
-				return;
-			}
-		}
+		if (!s_const || dh > lim >> k)
+			goto unknown;
+		lo = dl << k, hi = dh << k;
 		break;
-	case BPF_MOD:
-		if (is_const(s) && s->umin) {
-			mark_u32_range(d, 0, s->umin - 1);
-			return;
-		}
-		break;
+	default:
+		goto unknown;
+	}
+	set_urange(d, lo, hi);
+	if (signed_known && (smin > d->smin || smax < d->smax)) {
+		if (smin > d->smin)
+			d->smin = smin;
+		if (smax < d->smax)
+			d->smax = smax;
+	}
+	sync_bounds(d);
+	return;
+no_unsigned:
+	if (signed_known) {
+		mark_unknown(d);
+		d->smin = smin;
+		d->smax = smax;
+		sync_bounds(d);
+		return;
 	}
 unknown:
 	mark_unknown(d);
@@ -707,65 +765,164 @@ static int do_alu(struct walker *w, struct vstate *st, u32 i, const struct bpf_i
 		*dr = res;
 		return 0;
 	}
-	/* Signed division and modulo (offset 1) have their own ranges: unknown. */
-	if ((op == BPF_DIV || op == BPF_MOD) && x->off) {
+	/* Division and modulo, signed or not, even of constants: unknown, as the kernel's. */
+	if (op == BPF_DIV || op == BPF_MOD) {
 		mark_unknown(dr);
-		if (!alu64) {
-			dr->umax = UINT32_MAX;
-			dr->smin = 0;
-			dr->smax = UINT32_MAX;
-		}
 		return 0;
 	}
 	scalar_alu(dr, &src, op, alu64);
 	return 0;
 }
 
-/* Refine registers on the taken (@taken) or fall-through side of a compare. */
-static void refine_scalar(struct reg *r, u8 op, u64 k, bool taken, bool jmp32)
+/*
+ * A scalar's range as a comparison of width @jmp32 sees it, or false when its
+ * value may not fit (then only constants are compared). Signed 32-bit views
+ * need the value to be a non-negative s32, or a sign-extended constant.
+ */
+static bool cmp_view(const struct reg *r, bool jmp32, bool sgn, u64 *ul, u64 *uh, s64 *sl,
+		     s64 *sh)
 {
-	if (r->type != SCALAR || jmp32)
-		return;
-	/* Normalise to the condition that holds on this side. */
-	if (!taken) {
-		switch (op) {
-		case BPF_JEQ: op = BPF_JNE; break;
-		case BPF_JNE: op = BPF_JEQ; break;
-		case BPF_JGT: op = BPF_JLE; break;
-		case BPF_JGE: op = BPF_JLT; break;
-		case BPF_JLT: op = BPF_JGE; break;
-		case BPF_JLE: op = BPF_JGT; break;
-		case BPF_JSGT: op = BPF_JSLE; break;
-		case BPF_JSGE: op = BPF_JSLT; break;
-		case BPF_JSLT: op = BPF_JSGE; break;
-		case BPF_JSLE: op = BPF_JSGT; break;
-		default: return;
-		}
+	if (r->type != SCALAR)
+		return false;
+	if (!jmp32) {
+		*ul = r->umin, *uh = r->umax, *sl = r->smin, *sh = r->smax;
+		return true;
 	}
+	if (is_const(r)) {
+		u32 v = (u32)r->umin;
+		*ul = *uh = v;
+		*sl = *sh = (s32)v;
+		return true;
+	}
+	if (r->umax > (sgn ? (u64)INT32_MAX : (u64)UINT32_MAX))
+		return false;
+	*ul = r->umin, *uh = r->umax, *sl = (s64)r->umin, *sh = (s64)r->umax;
+	return true;
+}
+
+static u8 negate_jmp(u8 op)
+{
 	switch (op) {
-	case BPF_JEQ:
-		mark_const(r, k);
+	case BPF_JEQ: return BPF_JNE;
+	case BPF_JNE: return BPF_JEQ;
+	case BPF_JGT: return BPF_JLE;
+	case BPF_JGE: return BPF_JLT;
+	case BPF_JLT: return BPF_JGE;
+	case BPF_JLE: return BPF_JGT;
+	case BPF_JSGT: return BPF_JSLE;
+	case BPF_JSGE: return BPF_JSLT;
+	case BPF_JSLT: return BPF_JSGE;
+	case BPF_JSLE: return BPF_JSGT;
+	}
+	return 0; /* JSET: nothing learnt from ranges */
+}
+
+/* Write a refined comparison view back into a register (the view is its value). */
+static void refine_apply(struct reg *r, bool jmp32, bool sgn, u64 ul, u64 uh, s64 sl, s64 sh)
+{
+	if (is_const(r))
 		return;
-	case BPF_JGT: if (k + 1 > r->umin) r->umin = k + 1; break;
-	case BPF_JGE: if (k > r->umin) r->umin = k; break;
-	case BPF_JLT: if (k == 0) return; if (k - 1 < r->umax) r->umax = k - 1; break;
-	case BPF_JLE: if (k < r->umax) r->umax = k; break;
-	case BPF_JSGT: if ((s64)k + 1 > r->smin) r->smin = (s64)k + 1; break;
-	case BPF_JSGE: if ((s64)k > r->smin) r->smin = (s64)k; break;
-	case BPF_JSLT: if ((s64)k - 1 < r->smax) r->smax = (s64)k - 1; break;
-	case BPF_JSLE: if ((s64)k < r->smax) r->smax = (s64)k; break;
-	default: return;
+	if (!sgn || !jmp32) {
+		if (ul > r->umin)
+			r->umin = ul;
+		if (uh < r->umax)
+			r->umax = uh;
+	}
+	if (sgn && jmp32) {
+		/* A non-negative s32 view: the signed bounds are the value's bounds. */
+		if ((u64)sl > r->umin)
+			r->umin = (u64)sl;
+		if ((u64)sh < r->umax)
+			r->umax = (u64)sh;
+	} else if (!jmp32) {
+		if (sl > r->smin)
+			r->smin = sl;
+		if (sh < r->smax)
+			r->smax = sh;
 	}
 	sync_bounds(r);
 }
 
+/*
+ * On the taken (@taken) or fall-through side of "a op b", narrow both
+ * scalars' ranges to what the comparison allows. A side the ranges say is
+ * impossible is left as it is (branch_known keeps such sides from being
+ * walked at all).
+ */
+static void refine_pair(struct reg *a, struct reg *b, u8 op, bool taken, bool jmp32)
+{
+	if (!taken && !(op = negate_jmp(op)))
+		return;
+	if (a == b || op == BPF_JSET || op == BPF_JNE)
+		return;
+	bool sgn = op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT || op == BPF_JSLE;
+	u64 al, ah, bl, bh;
+	s64 asl, ash, bsl, bsh;
+	if (!cmp_view(a, jmp32, sgn, &al, &ah, &asl, &ash) ||
+	    !cmp_view(b, jmp32, sgn, &bl, &bh, &bsl, &bsh))
+		return;
+	switch (op) {
+	case BPF_JEQ:
+		al = bl = al > bl ? al : bl;
+		ah = bh = ah < bh ? ah : bh;
+		asl = bsl = asl > bsl ? asl : bsl;
+		ash = bsh = ash < bsh ? ash : bsh;
+		break;
+	case BPF_JGT: /* a > b */
+		if (bl == UINT64_MAX || ah == 0)
+			return;
+		al = al > bl + 1 ? al : bl + 1;
+		bh = bh < ah - 1 ? bh : ah - 1;
+		break;
+	case BPF_JGE:
+		al = al > bl ? al : bl;
+		bh = bh < ah ? bh : ah;
+		break;
+	case BPF_JLT: /* a < b */
+		if (bh == 0 || al == UINT64_MAX)
+			return;
+		ah = ah < bh - 1 ? ah : bh - 1;
+		bl = bl > al + 1 ? bl : al + 1;
+		break;
+	case BPF_JLE:
+		ah = ah < bh ? ah : bh;
+		bl = bl > al ? bl : al;
+		break;
+	case BPF_JSGT:
+		if (bsl == INT64_MAX || ash == INT64_MIN)
+			return;
+		asl = asl > bsl + 1 ? asl : bsl + 1;
+		bsh = bsh < ash - 1 ? bsh : ash - 1;
+		break;
+	case BPF_JSGE:
+		asl = asl > bsl ? asl : bsl;
+		bsh = bsh < ash ? bsh : ash;
+		break;
+	case BPF_JSLT:
+		if (bsh == INT64_MIN || asl == INT64_MAX)
+			return;
+		ash = ash < bsh - 1 ? ash : bsh - 1;
+		bsl = bsl > asl + 1 ? bsl : asl + 1;
+		break;
+	case BPF_JSLE:
+		ash = ash < bsh ? ash : bsh;
+		bsl = bsl > asl ? bsl : asl;
+		break;
+	default:
+		return;
+	}
+	if (al > ah || bl > bh || asl > ash || bsl > bsh)
+		return;
+	/* Equality narrows both views; the 64-bit apply takes unsigned and signed. */
+	refine_apply(a, jmp32, sgn, al, ah, asl, ash);
+	refine_apply(b, jmp32, sgn, bl, bh, bsl, bsh);
+}
+
 /* Does the compare have a known outcome? 1 taken, 0 not taken, -1 unknown. */
+/* 1: the branch is always taken, 0: never, -1: either (the kernel's is_branch_taken on ranges). */
 static int branch_known(const struct reg *a, const struct reg *b, u8 op, bool jmp32)
 {
-	if (a->type == PTR_MAP_VALUE_OR_NULL || a->type == SCALAR) {
-		/* pointer vs 0: only NULL checks are decided by refinement, not here */
-	}
-	if (!is_const(a) || !is_const(b)) {
+	if (a->type != SCALAR || b->type != SCALAR) {
 		/* A non-NULL pointer compared with 0. */
 		if ((a->type == PTR_MAP_VALUE || a->type == PTR_STACK || a->type == PTR_CTX) &&
 		    is_const(b) && b->umin == 0 && !jmp32) {
@@ -776,22 +933,36 @@ static int branch_known(const struct reg *a, const struct reg *b, u8 op, bool jm
 		}
 		return -1;
 	}
-	u64 x = a->umin, y = b->umin;
-	if (jmp32)
-		x = (u32)x, y = (u32)y;
-	s64 sx = jmp32 ? (s32)x : (s64)x, sy = jmp32 ? (s32)y : (s64)y;
+	bool sgn = op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT || op == BPF_JSLE;
+	u64 al, ah, bl, bh;
+	s64 asl, ash, bsl, bsh;
+	if (!cmp_view(a, jmp32, sgn, &al, &ah, &asl, &ash) ||
+	    !cmp_view(b, jmp32, sgn, &bl, &bh, &bsl, &bsh))
+		return -1;
 	switch (op) {
-	case BPF_JEQ: return x == y;
-	case BPF_JNE: return x != y;
-	case BPF_JGT: return x > y;
-	case BPF_JGE: return x >= y;
-	case BPF_JLT: return x < y;
-	case BPF_JLE: return x <= y;
-	case BPF_JSET: return (x & y) != 0;
-	case BPF_JSGT: return sx > sy;
-	case BPF_JSGE: return sx >= sy;
-	case BPF_JSLT: return sx < sy;
-	case BPF_JSLE: return sx <= sy;
+	case BPF_JEQ:
+		if (al == ah && bl == bh)
+			return al == bl;
+		return ah < bl || bh < al ? 0 : -1;
+	case BPF_JNE:
+		if (al == ah && bl == bh)
+			return al != bl;
+		return ah < bl || bh < al ? 1 : -1;
+	case BPF_JGT: return al > bh ? 1 : ah <= bl ? 0 : -1;
+	case BPF_JGE: return al >= bh ? 1 : ah < bl ? 0 : -1;
+	case BPF_JLT: return ah < bl ? 1 : al >= bh ? 0 : -1;
+	case BPF_JLE: return ah <= bl ? 1 : al > bh ? 0 : -1;
+	case BPF_JSGT: return asl > bsh ? 1 : ash <= bsl ? 0 : -1;
+	case BPF_JSGE: return asl >= bsh ? 1 : ash < bsl ? 0 : -1;
+	case BPF_JSLT: return ash < bsl ? 1 : asl >= bsh ? 0 : -1;
+	case BPF_JSLE: return ash <= bsl ? 1 : asl > bsh ? 0 : -1;
+	case BPF_JSET:
+		if (al == ah && bl == bh)
+			return (al & bl) != 0;
+		/* Every bit of a below b's lowest possible bit: a & b is 0. */
+		if (bl == bh && bl && ah < (1ull << __builtin_ctzll(bl)))
+			return 0;
+		return -1;
 	}
 	return -1;
 }
@@ -854,8 +1025,11 @@ static void refine_branch(struct vstate *st, const struct bpf_insn *x, bool take
 		if (a->type == PTR_MAP_VALUE_OR_NULL && x->imm == 0 && !jmp32 &&
 		    (op == BPF_JEQ || op == BPF_JNE))
 			mark_null(st, a->id, (op == BPF_JEQ) == taken);
-		else
-			refine_scalar(a, op, (u64)(s64)x->imm, taken, jmp32);
+		else {
+			struct reg k;
+			mark_const(&k, (u64)(s64)x->imm);
+			refine_pair(a, &k, op, taken, jmp32);
+		}
 		return;
 	}
 	struct reg *b = &regs[x->src_reg];
@@ -884,8 +1058,7 @@ static void refine_branch(struct vstate *st, const struct bpf_insn *x, bool take
 			mark_pkt_range(st, pkt->type, (s64)pkt->off + (s64)pkt->umin);
 		return;
 	}
-	if (is_const(b))
-		refine_scalar(a, op, b->umin, taken, jmp32);
+	refine_pair(a, b, op, taken, jmp32);
 }
 
 static int walk(struct walker *w, struct vstate *st, u32 i);
