@@ -520,8 +520,22 @@ long ub_sys_prog_load(union ub_attr *attr, void *uattr)
 		.maps = insn_maps,
 		.inline_lookup = calloc(attr->insn_cnt, 1),
 	};
-	ub_vm_logf(&log, "0: R1=ctx() R10=fp0\n");
+	u64 t0 = boottime_ns();
 	err = env.inline_lookup ? ub_verify(&env) : -ENOMEM;
+	/* The kernel's log: level 1 keeps nothing of a program that passed. */
+	if (!err && (log.level & 3) == 1) {
+		log.len = 0;
+		if (log.buf)
+			log.buf[0] = '\0';
+	}
+	if (log.level & 4) { /* BPF_LOG_STATS */
+		ub_vm_logf(&log, "verification time %llu usec\n",
+			   (unsigned long long)((boottime_ns() - t0) / 1000));
+		ub_vm_logf(&log, "stack depth ");
+		for (u32 k = 0; k < env.nsubprogs; k++)
+			ub_vm_logf(&log, k ? "+%u" : "%u", env.subprog_depth[k]);
+		ub_vm_logf(&log, "\n");
+	}
 	ub_vm_logf(&log, "processed %u insns (limit %u) max_states_per_insn %u total_states %u peak_states %u mark_read 0\n",
 		env.processed, UB_MAX_INSNS, env.max_states_per_insn, env.total_states,
 		env.total_states);

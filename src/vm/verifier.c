@@ -293,13 +293,27 @@ int ub_verify(struct ub_verify_env *env)
 	if (err)
 		goto out;
 	struct walk w = {.env = env, .ops = ops, .is_entry = is_entry, .func_stack = func_stack};
-	if (env->log && (env->log->level & 2))
-		VERBOSE(env, "func#0 @0\n");
+	for (u32 i = 0; i < env->cnt; i++) {
+		if (!is_entry[i])
+			continue;
+		if (env->log && (env->log->level & 2))
+			VERBOSE(env, "func#%u @%u\n", env->nsubprogs, i);
+		if (++env->nsubprogs > 256) { /* BPF_MAX_SUBPROGS */
+			VERBOSE(env, "too many subprograms\n");
+			err = -E2BIG;
+			goto out;
+		}
+	}
+	if (env->log && (env->log->level & 3))
+		VERBOSE(env, "0: R1=ctx() R10=fp0\n");
 	/* Pass 3: every path on abstract states (walk.c). */
 	err = ub_verify_walk(env, ops, is_entry, func_stack, &env->max_ctx_off);
 	if (err)
 		goto out;
 	u32 depth;
+	for (u32 i = 0, k = 0; i < env->cnt && k < 256; i++)
+		if (is_entry[i])
+			env->subprog_depth[k++] = func_stack[i];
 	err = max_stack(&w, 0, &depth, 0);
 	if (err)
 		goto out;

@@ -214,6 +214,8 @@ struct ub_verify_env {
 	u32 processed;		/* out: insns processed */
 	u32 total_states;	/* out: states kept for pruning (none is ever dropped) */
 	u32 max_states_per_insn;/* out: most states kept at one insn */
+	u32 nsubprogs;		/* out: functions, in insn order ... */
+	u32 subprog_depth[256];	/* ... and the stack each uses (BPF_LOG_STATS) */
 	u32 max_ctx_off;	/* out: syscall programs: context bytes used */
 	u8 *inline_lookup;	/* out, per insn: 1 = a lookup in an ARRAY map on every path */
 };

@@ -349,7 +349,7 @@ unknown:
 static void log_insn(struct walker *w, u32 i)
 {
 	char buf[160];
-	if (!w->env->log || !w->env->log->level || w->logged == i)
+	if (!w->env->log || !(w->env->log->level & 3) || w->logged == i)
 		return;
 	w->logged = i;
 	ub_insn_disasm(&w->env->insns[i], buf, sizeof(buf));
@@ -1604,7 +1604,7 @@ static int walk(struct walker *w, struct vstate *st0, u32 i)
 			log->len = p.log_len;
 			log->buf[log->len] = '\0';
 		}
-		if (log && log->level)
+		if (log && (log->level & 2))
 			VERBOSE(w, "from %u to %u:\n", p.from, i);
 		loops_truncate(w, p.loops);
 		if (p.back_from != UINT32_MAX && (err = back_edge(w, st, p.back_from, i))) {
@@ -1808,6 +1808,8 @@ static int walk_from(struct walker *w, struct vstate *st, u32 i)
 					}
 					return 0;
 				}
+				if (w->env->log && (w->env->log->level & 2))
+					VERBOSE(w, "from %u to %u:\n", i, ret);
 				st->cur--;
 				struct reg *cr = st->f[st->cur].regs;
 				cr[0] = r0;
