@@ -108,6 +108,7 @@ struct walker {
 		u32 next;	/* older state kept at the same insn, or UINT32_MAX */
 		u32 height;	/* pending branches when kept: those above are its paths */
 		bool safe;	/* every path from it was walked and found safe */
+		u32 hits, misses;
 	} *kept;
 	u32 nkept, kcap;
 	u32 *kept_head;		/* per insn */
@@ -1397,6 +1398,11 @@ static bool slot_within(const struct frame *fo, const struct frame *fc, int s, b
 {
 	const u8 *ot = &fo->slot_type[s * 8], *ct = &fc->slot_type[s * 8];
 	const struct reg *os = &fo->spill[s], *cs = &fc->spill[s];
+	u64 o8, c8;
+	memcpy(&o8, ot, 8);
+	memcpy(&c8, ct, 8);
+	if (o8 == c8 && ot[0] != SLOT_SPILL)
+		return true; /* the same bytes, no register in them */
 	if (ot[0] == SLOT_SPILL) {
 		if (ct[0] == SLOT_SPILL)
 			return reg_within(os, cs, precise, m);
@@ -1415,7 +1421,8 @@ static bool slot_within(const struct frame *fo, const struct frame *fc, int s, b
 static bool state_within(const struct walker *w, const struct vstate *o, const struct vstate *c,
 			 u32 i)
 {
-	struct idmap m = {0}; /* lock_id is 1 + the locked value's id: one id space */
+	struct idmap m; /* lock_id is 1 + the locked value's id: one id space */
+	m.n = 0;
 	if (o->cur != c->cur || !o->lock_id != !c->lock_id || o->lock_map != c->lock_map ||
 	    (o->lock_id && !ids_match(&m, o->lock_id - 1, c->lock_id - 1)))
 		return false;
@@ -1433,7 +1440,9 @@ static bool state_within(const struct walker *w, const struct vstate *o, const s
 					&m))
 				return false;
 		}
-		for (int s = 0; s < SLOTS; s++)
+		/* Below both frames' deepest use every slot is untouched in both. */
+		u32 deep = fo->depth > fc->depth ? fo->depth : fc->depth;
+		for (int s = (int)((UB_STACK_SIZE - deep) / 8); s < SLOTS; s++)
 			if (!slot_within(fo, fc, s, !top || (nd->slots >> s & 1), &m))
 				return false;
 	}
@@ -1452,12 +1461,28 @@ static size_t state_size(const struct vstate *st)
  */
 static int prune_visit(struct walker *w, const struct vstate *st, u32 i)
 {
-	for (u32 k = w->kept_head[i]; k != UINT32_MAX; k = w->kept[k].next) {
-		if (w->kept[k].safe && state_within(w, w->kept[k].st, st, i)) {
+	for (u32 *link = &w->kept_head[i], k; (k = *link) != UINT32_MAX;) {
+		struct kept *kp = &w->kept[k];
+		if (!kp->safe) {
+			link = &kp->next;
+			continue;
+		}
+		if (state_within(w, kp->st, st, i)) {
+			kp->hits++;
 			if (w->env->log && (w->env->log->level & 2))
 				VERBOSE(w, "%u: safe\n", i);
 			return 1;
 		}
+		/* A state that keeps failing to cover others costs more than it saves (the kernel's rule). */
+		if (++kp->misses > kp->hits * 3 + 3) {
+			*link = kp->next;
+			w->kept_bytes -= state_size(kp->st);
+			w->kept_count[i]--;
+			free(kp->st);
+			kp->st = NULL;
+			continue;
+		}
+		link = &kp->next;
 	}
 	size_t sz = state_size(st);
 	if (w->kept_count[i] >= KEPT_PER_INSN || w->kept_bytes + sz > KEPT_BYTES)
