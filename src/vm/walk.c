@@ -818,6 +818,16 @@ static u8 negate_jmp(u8 op)
 	return 0; /* JSET: nothing learnt from ranges */
 }
 
+/* A scalar with no bounds left, still with its known low zero bits (the kernel keeps its tnum). */
+static void unbound(struct reg *r)
+{
+	if (r->type != SCALAR || is_const(r))
+		return;
+	u8 tz = r->tz;
+	mark_unknown(r);
+	r->tz = tz;
+}
+
 /* Write a refined comparison view back into a register (the view is its value). */
 static void refine_apply(struct reg *r, bool jmp32, bool sgn, u64 ul, u64 uh, s64 sl, s64 sh)
 {
@@ -854,7 +864,18 @@ static void refine_pair(struct reg *a, struct reg *b, u8 op, bool taken, bool jm
 {
 	if (!taken && !(op = negate_jmp(op)))
 		return;
-	if (a == b || op == BPF_JSET || op == BPF_JNE)
+	if (a == b) {
+		/*
+		 * "r < r" and the like never hold, but the kernel walks that side too,
+		 * and its bounds check finds the narrowed range empty and drops the
+		 * bounds (REG INVARIANTS VIOLATION): so do we, to refuse what it refuses.
+		 */
+		if (a->type == SCALAR && !is_const(a) &&
+		    (op == BPF_JNE || op == BPF_JGT || op == BPF_JLT || op == BPF_JSGT || op == BPF_JSLT))
+			unbound(a);
+		return;
+	}
+	if (op == BPF_JSET || op == BPF_JNE)
 		return;
 	bool sgn = op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT || op == BPF_JSLE;
 	u64 al, ah, bl, bh;
@@ -912,8 +933,12 @@ static void refine_pair(struct reg *a, struct reg *b, u8 op, bool taken, bool jm
 	default:
 		return;
 	}
-	if (al > ah || bl > bh || asl > ash || bsl > bsh)
+	if (al > ah || bl > bh || asl > ash || bsl > bsh) {
+		/* A side that cannot happen: the kernel's bounds check drops both ranges. */
+		unbound(a);
+		unbound(b);
 		return;
+	}
 	/* Equality narrows both views; the 64-bit apply takes unsigned and signed. */
 	refine_apply(a, jmp32, sgn, al, ah, asl, ash);
 	refine_apply(b, jmp32, sgn, bl, bh, bsl, bsh);
