@@ -304,8 +304,6 @@ int ub_verify(struct ub_verify_env *env)
 			goto out;
 		}
 	}
-	if (env->log && (env->log->level & 3))
-		VERBOSE(env, "0: R1=ctx() R10=fp0\n");
 	/* Pass 3: every path on abstract states (walk.c). */
 	err = ub_verify_walk(env, ops, is_entry, func_stack, &env->max_ctx_off);
 	if (err)

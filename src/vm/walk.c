@@ -1940,6 +1940,22 @@ int ub_verify_walk(struct ub_verify_env *env, const int *ops, const u8 *is_entry
 	if ((err = ub_verify_needs(env, ops, is_entry, need)))
 		goto out;
 	w.need = need;
+	if (env->log && (env->log->level & 2)) {
+		/* As the kernel's level 2: each insn with the registers live before it. */
+		ub_vm_logf(env->log, "Live regs before insn:\n");
+		for (u32 i = 0; i < env->cnt; i++) {
+			if (ops[i] == OP_TAIL)
+				continue;
+			char regs[11], buf[160];
+			for (int r = 0; r < 10; r++)
+				regs[r] = need[i].live & (1u << r) ? (char)('0' + r) : '.';
+			regs[10] = '\0';
+			ub_insn_disasm(&env->insns[i], buf, sizeof(buf));
+			ub_vm_logf(env->log, "%7u: %s %s\n", i, regs, buf);
+		}
+	}
+	if (env->log && (env->log->level & 3))
+		ub_vm_logf(env->log, "0: R1=ctx() R10=fp0\n");
 	memset(w.bucket, 0xff, LOOP_BUCKETS * sizeof(u32));
 	memset(w.kept_head, 0xff, env->cnt * sizeof(u32));
 	st->f[0].regs[1] = (struct reg){.type = PTR_CTX};

@@ -5,7 +5,8 @@
  * is the path that failed (each insn as "N: (opcode)", the lines of paths
  * that ended safely dropped) then the reason; level 2 keeps every path;
  * BPF_LOG_STATS (4) adds "verification time" and "stack depth" with one
- * figure per function. Register states and instruction counts are not
+ * figure per function; level 2 opens with the registers live before each
+ * insn, which must be the kernel's. Register states and instruction counts are not
  * compared (userbpf prints neither the same way).
  */
 #include "t.h"
@@ -85,6 +86,31 @@ static void shape(const char *log, char *out, size_t len)
 	}
 }
 
+/* The "Live regs before insn:" block (level 2), line by line, or "" when there is none. */
+static void live_block(const char *log, char *out, size_t len)
+{
+	out[0] = '\0';
+	const char *b = strstr(log, "Live regs before insn:\n");
+	if (!b)
+		return;
+	b += strlen("Live regs before insn:\n");
+	size_t o = 0;
+	while (!strncmp(b, "      ", 6) || (*b == ' ' && b[1] == ' ')) {
+		const char *e = strchr(b, '\n');
+		size_t n = e ? (size_t)(e - b) + 1 : strlen(b);
+		/* Up to the instruction's opcode: the disassembly may differ (map addresses). */
+		const char *paren = memchr(b, '(', n);
+		size_t keep = paren ? (size_t)(paren - b) + 4 : n;
+		if (o + keep + 2 < len) {
+			memcpy(out + o, b, keep);
+			o += keep;
+			out[o++] = '|';
+			out[o] = '\0';
+		}
+		b += n;
+	}
+}
+
 int main(void)
 {
 	static char ulog[65536], klog[65536], ushape[8192], kshape[8192];
@@ -114,6 +140,14 @@ int main(void)
 			shape(klog, kshape, sizeof(kshape));
 			CHECK(ue == ke, "%s, level %u: userbpf %d, kernel %d", cases[i].name, levels[l],
 			      ue, ke);
+			if (levels[l] & 2) {
+				static char ulive[8192], klive[8192];
+				live_block(ulog, ulive, sizeof(ulive));
+				live_block(klog, klive, sizeof(klive));
+				CHECK(klive[0] && !strcmp(ulive, klive),
+				      "%s, level %u: live registers\n  userbpf %s\n  kernel  %s",
+				      cases[i].name, levels[l], ulive, klive);
+			}
 			CHECK(!strcmp(ushape, kshape),
 			      "%s, level %u:\n  userbpf %s\n  kernel  %s\n--- userbpf log:\n%s--- kernel log:\n%s",
 			      cases[i].name, levels[l], ushape, kshape, ulog, klog);
