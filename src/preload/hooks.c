@@ -23,26 +23,11 @@
 	if (!real_##name)                                                                   \
 	real_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name)
 
+/* The last holder of an object may be gone: it is released now, not lazily. */
 UB_EXPORT int close(int fd)
 {
 	REAL(close);
-	u32 mode, kind = 0, id = 0;
-	if (ub_fd_known(fd)) {
-		struct ub_obj *obj = ub_fd_get(fd, &mode);
-		if (obj) {
-			kind = obj->kind;
-			id = obj->id;
-		}
-	}
-	ub_fd_forget(fd);
-	int r = real_close(fd);
-	/* The last holder may be gone: release the storage now, not lazily. */
-	if (kind && r == 0) {
-		int saved = errno;
-		ub_obj_try_collect(kind, id);
-		errno = saved;
-	}
-	return r;
+	return ub_obj_close(fd, real_close);
 }
 
 UB_EXPORT int dup(int oldfd)

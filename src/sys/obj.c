@@ -39,9 +39,19 @@ static void cache_postfork(void)
 	pthread_mutex_unlock(&cache_lock);
 }
 
+/* Our pid, for names of unfinished objects: kept here, getpid() is a system call. */
+static pid_t self_pid;
+
+static void cache_postfork_child(void)
+{
+	self_pid = getpid();
+	pthread_mutex_unlock(&cache_lock);
+}
+
 __attribute__((constructor)) static void cache_atfork(void)
 {
-	pthread_atfork(cache_prefork, cache_postfork, cache_postfork);
+	self_pid = getpid();
+	pthread_atfork(cache_prefork, cache_postfork, cache_postfork_child);
 }
 
 static char ns_root[4096];
@@ -453,84 +463,83 @@ struct ub_fd_ref ub_fd_resolve_slow(int fd)
 
 /* ---- creating and opening --------------------------------------------- */
 
-/*
- * Take the shared lock that makes @fd a holder. A collector holds the lock
- * exclusively only for the instant it takes to look at the link count, so
- * wait for it; if it unlinked the file meanwhile the object is gone.
- */
-static int hold_fd(int fd)
+/* Remove the unfinished object file @tmp and close what ub_obj_create() opened of it. */
+static int create_fail(const char *tmp, int ufd, int fd, int err)
 {
-	struct stat st;
-	while (flock(fd, LOCK_SH))
-		if (errno != EINTR)
-			return -errno;
-	if (fstat(fd, &st) || st.st_nlink == 0)
-		return -ENOENT;
-	return 0;
+	unlinkat(AT_FDCWD, OBJPATH(tmp), 0);
+	if (fd >= 0)
+		ub_raw_close(fd);
+	ub_raw_close(ufd);
+	return err;
 }
 
-static int user_fd(int dirfd, const char *name, int accmode)
+/*
+ * The creating open: the user's fd, made first so that it is the lowest free
+ * fd, as the kernel's would be, and with the fd's access mode from the start,
+ * so it is never reopened. Its name, ".new-<pid>-<n>", is ignored by
+ * collectors and lets the id walk reap it if we die before it is published.
+ */
+static int create_file(int accmode, char *tmp, size_t sz)
 {
-	int fd = openat(dirfd, OBJPATH(name), accmode | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int err = hold_fd(fd);
-	if (err) {
-		ub_raw_close(fd);
-		return err;
+	static atomic_uint seq;
+	for (;;) {
+		snprintf(tmp, sz, ".new-%d-%u", (int)self_pid, atomic_fetch_add(&seq, 1));
+		int fd = openat(AT_FDCWD, OBJPATH(tmp), accmode | O_CREAT | O_EXCL | O_CLOEXEC,
+				ns_obj_mode);
+		/* Taken by a process that shares our pid's name (a raw clone() child): next. */
+		if (fd >= 0 || errno != EEXIST)
+			return fd < 0 ? -errno : fd;
 	}
-	return fd;
 }
 
 int ub_obj_create(u32 kind, u64 content_size, int accmode,
 		  int (*init)(struct ub_obj *obj, void *arg), void *arg, struct ub_obj **objp)
 {
-	int dirfd = AT_FDCWD, nserr = ub_ns_objs_dirfd();
+	int nserr = ub_ns_objs_dirfd();
 	char tmp[64], name[64];
 	u64 len = content_size + UB_HDR_SIZE;
-	int fd, err;
+	int fd, ufd, err;
 
 	if (nserr)
 		return nserr;
-	/* What the kernel's allocator would refuse: more than the memory there is. */
-	struct statvfs vfs;
-	if (statvfs(ns_objs, &vfs) == 0 && vfs.f_bavail &&
-	    len / vfs.f_frsize >= (u64)vfs.f_bavail)
-		return -ENOMEM;
 	if (len > (u64)SIZE_MAX / 2)
 		return -ENOMEM;
-
-	u32 id = ub_ns_next_id(kind);
-	/* The creator's pid in the name lets a collector reap it if we die here. */
-	snprintf(tmp, sizeof(tmp), ".new-%d-%s-%u", (int)getpid(), ub_obj_prefix(kind), id);
-	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
-	fd = openat(dirfd, OBJPATH(tmp), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, ns_obj_mode);
+	ufd = create_file(accmode, tmp, sizeof(tmp));
+	if (ufd < 0)
+		return ufd;
+	/*
+	 * A second open file description, ours, to size and map the file: it
+	 * holds no lock, so this process's mapping never keeps the object alive.
+	 */
+	fd = openat(AT_FDCWD, OBJPATH(tmp), O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return create_fail(tmp, ufd, -1, -errno);
+	/* What the kernel's allocator would refuse: more than the memory there is. */
+	struct statvfs vfs;
+	if (fstatvfs(fd, &vfs) == 0 && vfs.f_bavail && len / vfs.f_frsize >= (u64)vfs.f_bavail)
+		return create_fail(tmp, ufd, fd, -ENOMEM);
 	/* The namespace's mode, not the umask's. */
 	if (ns_obj_mode != 0600)
 		fchmod(fd, ns_obj_mode);
-	if (ftruncate(fd, (off_t)len)) {
-		err = errno == EFBIG || errno == ENOSPC ? -ENOMEM : -errno;
-		goto err_unlink;
-	}
+	/* Not ftruncate(): the interposed one would look the fd up first. */
+	long r = ub_raw_syscall6(SYS_ftruncate, fd, (long)len, 0, 0, 0, 0);
+	if (r < 0)
+		return create_fail(tmp, ufd, fd, r == -EFBIG || r == -ENOSPC ? -ENOMEM : (int)r);
 	struct stat st;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto err_unlink;
-	}
-	long r = ub_raw_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
-	if (ub_raw_is_err(r)) {
-		err = -ENOMEM;
-		goto err_unlink;
-	}
+	if (fstat(fd, &st))
+		return create_fail(tmp, ufd, fd, -errno);
+	r = ub_raw_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	ub_raw_close(fd);
+	if (ub_raw_is_err(r))
+		return create_fail(tmp, ufd, -1, -ENOMEM);
 	void *base = (void *)r;
 	struct ub_obj *obj = calloc(1, kinds[kind].obj_size);
 	if (!obj) {
 		ub_raw_munmap(base, len);
-		err = -ENOMEM;
-		goto err_unlink;
+		return create_fail(tmp, ufd, -1, -ENOMEM);
 	}
+	/* The id is taken only now: a refused create leaves no gap in the ids. */
+	u32 id = ub_ns_next_id(kind);
 	obj->kind = kind;
 	obj->id = id;
 	obj->dev = st.st_dev;
@@ -542,36 +551,28 @@ int ub_obj_create(u32 kind, u64 content_size, int accmode,
 	obj->hdr->id = id;
 	obj->hdr->content_size = content_size;
 	obj->hdr->hdr_version = UB_HDR_VERSION;
-	obj->hdr->creator_pid = (u32)getpid();
+	obj->hdr->creator_pid = (u32)self_pid;
 	atomic_init(&obj->refs, 1);
 	err = init ? init(obj, arg) : 0;
 	if (err) {
 		ub_raw_munmap(base, len);
 		free(obj);
-		goto err_unlink;
+		return create_fail(tmp, ufd, -1, err);
 	}
 	if (kinds[kind].attach)
 		kinds[kind].attach(obj);
 	__atomic_store_n(&obj->hdr->magic, UB_OBJ_MAGIC, __ATOMIC_RELEASE);
 
-	/*
-	 * The user's fd takes its flock before the file gets its public name (the
-	 * collector ignores .new- files), and is opened after ours is closed, so
-	 * it is the lowest free fd, as the kernel's would be.
-	 */
-	close(fd);
-	int ufd = user_fd(dirfd, tmp, accmode);
-	if (ufd < 0) {
-		obj_release(obj);
-		unlinkat(dirfd, OBJPATH(tmp), 0);
-		return ufd;
-	}
-	if (renameat(dirfd, OBJPATH(tmp), dirfd, OBJPATH(name))) {
+	/* The user's fd holds the object before it gets its public name. */
+	while (flock(ufd, LOCK_SH))
+		if (errno != EINTR) {
+			err = -errno;
+			goto err_release;
+		}
+	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
+	if (renameat(AT_FDCWD, OBJPATH(tmp), AT_FDCWD, OBJPATH(name))) {
 		err = -errno;
-		obj_release(obj);
-		close(ufd);
-		unlinkat(dirfd, OBJPATH(tmp), 0);
-		return err;
+		goto err_release;
 	}
 	pthread_mutex_lock(&cache_lock);
 	obj->cache_next = cache_head;
@@ -583,10 +584,9 @@ int ub_obj_create(u32 kind, u64 content_size, int accmode,
 		*objp = obj;
 	return ufd;
 
-err_unlink:
-	close(fd);
-	unlinkat(dirfd, OBJPATH(tmp), 0);
-	return err;
+err_release:
+	obj_release(obj);
+	return create_fail(tmp, ufd, -1, err);
 }
 
 /*
@@ -608,6 +608,8 @@ int ub_obj_hold(int holder_fd, u32 kind, u32 id)
 		return (int)mode;
 	snprintf(held, sizeof(held), "%s-%u", ub_obj_prefix(kind), id);
 	snprintf(ref, sizeof(ref), ".ref.%s-%u.%s", ub_obj_prefix(holder->kind), holder->id, held);
+	/* Before the list exists: a collector reads the list only when the flag says so. */
+	__atomic_fetch_or(&holder->hdr->flags, UB_OBJ_F_HOLDS, __ATOMIC_RELEASE);
 	if (linkat(AT_FDCWD, OBJPATH(held), AT_FDCWD, OBJPATH(ref), 0) && errno != EEXIST)
 		return -errno;
 	ssize_t n = fgetxattr(holder_fd, REFS_XATTR, list, sizeof(list) - 1);
@@ -626,10 +628,10 @@ fail:
 	return -ENOSPC;
 }
 
-static bool obj_alive_or_collect(int dirfd, const char *name);
+static bool obj_alive_or_collect(const char *name, const struct ub_obj *known);
 
 /* The holder @name is gone: drop the links it held and collect what they kept. */
-static void drop_refs(int dirfd, int fd, const char *name)
+static void drop_refs(int fd, const char *name)
 {
 	char list[1024], ref[80];
 	ssize_t n = fgetxattr(fd, REFS_XATTR, list, sizeof(list) - 1);
@@ -639,45 +641,74 @@ static void drop_refs(int dirfd, int fd, const char *name)
 	char *save;
 	for (char *held = strtok_r(list, "\n", &save); held; held = strtok_r(NULL, "\n", &save)) {
 		snprintf(ref, sizeof(ref), ".ref.%s.%s", name, held);
-		unlinkat(dirfd, OBJPATH(ref), 0);
-		obj_alive_or_collect(dirfd, held);
+		unlinkat(AT_FDCWD, OBJPATH(ref), 0);
+		obj_alive_or_collect(held, NULL);
 	}
 }
 
 /*
  * Is the object file @name alive? Collect it if not: nobody holds its flock
- * and no pin links it. Returns true if alive.
+ * and no pin links it. Returns true if alive. @known is this process's
+ * object of that name when the caller has it (after a close()): the caller
+ * has looked at the links already, and its header says whether it holds
+ * others.
  */
-static bool obj_alive_or_collect(int dirfd, const char *name)
+static bool obj_alive_or_collect(const char *name, const struct ub_obj *known)
 {
-	struct stat pst;
+	struct stat st;
 	/* Pinned or held by another object: alive, no need to look at locks. */
-	if (fstatat(dirfd, OBJPATH(name), &pst, 0) == 0 && pst.st_nlink > 1)
+	if (!known && fstatat(AT_FDCWD, OBJPATH(name), &st, 0) == 0 && st.st_nlink > 1)
 		return true;
-	int fd = openat(dirfd, OBJPATH(name), O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, OBJPATH(name), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno != ENOENT; /* another user's private object still exists */
 	bool alive = true;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		struct stat st;
 		if (fstat(fd, &st) == 0 && st.st_nlink <= 1) {
-			unlinkat(dirfd, OBJPATH(name), 0);
+			unlinkat(AT_FDCWD, OBJPATH(name), 0);
 			alive = false;
-			drop_refs(dirfd, fd, name);
+			if (!known ||
+			    __atomic_load_n(&known->hdr->flags, __ATOMIC_ACQUIRE) & UB_OBJ_F_HOLDS)
+				drop_refs(fd, name);
 		}
+		/* Not left to close(): a fork() in another thread may share @fd now. */
 		flock(fd, LOCK_UN);
 	}
-	close(fd);
+	ub_raw_close(fd);
 	return alive;
 }
 
-void ub_obj_try_collect(u32 kind, u32 id)
+int ub_obj_close(int fd, int (*real_close)(int))
 {
-	char name[64];
-	if (ub_ns_objs_dirfd())
-		return;
-	snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(kind), id);
-	obj_alive_or_collect(AT_FDCWD, name);
+	/*
+	 * The slot's reference becomes ours: the object stays mapped until we
+	 * are done. (Other fds' slots are only read: most closes are not ours.)
+	 */
+	uintptr_t *slot = fd_slot(fd, false);
+	uintptr_t w = slot && __atomic_load_n(slot, __ATOMIC_RELAXED)
+			  ? __atomic_exchange_n(slot, 0, __ATOMIC_ACQ_REL)
+			  : 0;
+	struct ub_obj *obj = (struct ub_obj *)(w & ~(uintptr_t)3);
+	if (!obj)
+		return real_close(fd);
+	int saved = errno;
+	/*
+	 * Pinned or held by another object (a map by a program): this close
+	 * cannot release it. Asked of the fd while we have it: no path lookup.
+	 */
+	struct stat st;
+	bool linked = fstat(fd, &st) == 0 && st.st_nlink > 1;
+	errno = saved;
+	int r = real_close(fd);
+	saved = errno;
+	if (r == 0 && !linked && !ub_ns_objs_dirfd()) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s-%u", ub_obj_prefix(obj->kind), obj->id);
+		obj_alive_or_collect(name, obj);
+	}
+	ub_obj_put(obj);
+	errno = saved;
+	return r;
 }
 
 /*
@@ -767,7 +798,7 @@ int ub_obj_next_id(u32 kind, u32 start, u32 *next)
 	/* Ids are dense in practice: probe the next few by name first. */
 	for (u32 id = start + 1, n = 0; id > start && id <= last && n < 64; id++, n++) {
 		snprintf(name, sizeof(name), "%s-%u", prefix, id);
-		if (obj_alive_or_collect(dirfd, name)) {
+		if (obj_alive_or_collect(name, NULL)) {
 			*next = id;
 			return 0;
 		}
@@ -805,7 +836,7 @@ int ub_obj_next_id(u32 kind, u32 start, u32 *next)
 			if (cand[i] < cand[mi])
 				mi = i;
 		snprintf(name, sizeof(name), "%s-%u", prefix, cand[mi]);
-		if (obj_alive_or_collect(dirfd, name)) {
+		if (obj_alive_or_collect(name, NULL)) {
 			best = cand[mi];
 			break;
 		}

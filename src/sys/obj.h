@@ -34,7 +34,7 @@
  * each other's objects (EINVAL, as for any non-bpf fd) instead of misreading
  * them. Size assertions beside each header are the reminder.
  */
-#define UB_HDR_VERSION 2
+#define UB_HDR_VERSION 3
 
 enum ub_obj_kind {
 	UB_OBJ_MAP = 1,
@@ -52,7 +52,11 @@ struct ub_obj_hdr {
 	u64 content_size; /* bytes before the header; page aligned */
 	u32 hdr_version;
 	u32 creator_pid;
+	u32 flags;		/* UB_OBJ_F_* */
 } __attribute__((aligned(64))); /* the kind's header follows, cache-line aligned */
+
+/* The object holds others (ub_obj_hold()): its collector must drop their links. */
+#define UB_OBJ_F_HOLDS 1u
 _Static_assert(sizeof(struct ub_obj_hdr) == 64, "shared layout changed: bump UB_HDR_VERSION");
 
 /* One object as seen by this process. */
@@ -125,6 +129,14 @@ UB_HIDDEN void ub_fd_forget_range(unsigned lo, unsigned hi);
 UB_HIDDEN void ub_fd_dup(int oldfd, int newfd);    /* newfd now shares oldfd */
 UB_HIDDEN bool ub_fd_known(int fd);
 
+/*
+ * ub_obj_close - close(@fd) through @real_close, keeping the fd table right;
+ * when @fd was an object's fd and its close may have dropped the object's
+ * last holder, release the object now (the kernel frees an unpinned map at
+ * its last close). Returns what @real_close returned, with its errno.
+ */
+UB_HIDDEN int ub_obj_close(int fd, int (*real_close)(int));
+
 /* Object references (process-local). */
 UB_HIDDEN void ub_obj_get(struct ub_obj *obj);
 UB_HIDDEN void ub_obj_put(struct ub_obj *obj);
@@ -154,12 +166,6 @@ UB_HIDDEN int ub_obj_open_by_id(u32 kind, u32 id, int accmode);
 
 /* ub_obj_next_id - the smallest live id of @kind above @start, or -ENOENT. */
 UB_HIDDEN int ub_obj_next_id(u32 kind, u32 start, u32 *next);
-
-/*
- * ub_obj_try_collect - release object @id of @kind now if nothing holds it
- * any more (no fd, mapping or pin anywhere): called after a close().
- */
-UB_HIDDEN void ub_obj_try_collect(u32 kind, u32 id);
 
 /*
  * ub_obj_hold - the object open as @holder_fd keeps object @id of @kind alive

@@ -8,6 +8,7 @@
 #include "t.h"
 #include "userbpf.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <signal.h>
@@ -192,6 +193,140 @@ static void test_close_releases(void)
 	CHECK(file_exists(id), "object file exists while the fd is open");
 	close(fd);
 	CHECK(!file_exists(id), "closing the last fd releases the storage at once");
+}
+
+/*
+ * A map a program holds outlives its last fd; closing the program then
+ * releases both at once, with no id walk (the program's collector drops the
+ * links it held).
+ */
+static void test_holder_releases_held(void)
+{
+	int map = map_create(0);
+	unsigned id = map_id(map);
+	struct bpf_insn p[4] = {0};
+	p[0] = (struct bpf_insn){.code = BPF_LD | BPF_IMM | BPF_DW,
+				 .dst_reg = 1,
+				 .src_reg = BPF_PSEUDO_MAP_FD,
+				 .imm = map};
+	p[2] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = 2};
+	p[3] = (struct bpf_insn){.code = BPF_JMP | BPF_EXIT};
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_XDP;
+	a.insns = (unsigned long)p;
+	a.insn_cnt = sizeof(p) / sizeof(p[0]);
+	a.license = (unsigned long)"GPL";
+	int prog = (int)bpf_(BPF_PROG_LOAD, &a);
+	CHECK(prog >= 0, "load a program using the map: %d", errno);
+	close(map);
+	int again = fd_by_id(id);
+	CHECK(file_exists(id) && again >= 0, "a map its program holds outlives its last fd");
+	close(again);
+	close(prog);
+	CHECK(!file_exists(id), "closing the program releases the map it alone held, at once");
+	CHECK(fd_by_id(id) == -1 && errno == ENOENT, "GET_FD_BY_ID of the released map: ENOENT");
+}
+
+/*
+ * A map is visible to another process (GET_NEXT_ID, GET_FD_BY_ID) as soon as
+ * MAP_CREATE returned, its id follows the previous one, and the last close,
+ * in either process, releases it at once.
+ */
+static void test_visible_at_once(void)
+{
+	int ids[2], acks[2];
+	CHECK(pipe(ids) == 0 && pipe(acks) == 0, "pipes");
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 20; i++) {
+			int fd = map_create(0);
+			unsigned id = map_id(fd);
+			char c;
+			if (write(ids[1], &id, sizeof(id)) != sizeof(id) ||
+			    read(acks[0], &c, 1) != 1)
+				_exit(1);
+			close(fd);
+			if (write(ids[1], &id, sizeof(id)) != sizeof(id))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	unsigned prev = 0, id, closed;
+	int bad_dense = 0, bad_seen = 0, bad_released = 0;
+	for (int i = 0; i < 20; i++) {
+		if (read(ids[0], &id, sizeof(id)) != sizeof(id))
+			break;
+		bad_dense += prev && id != prev + 1;
+		prev = id;
+		int fd = fd_by_id(id);
+		bad_seen += !id_listed(id) || fd < 0;
+		/* Even rounds: ours is the last fd; odd rounds: the creator's is. */
+		if (i & 1)
+			close(fd);
+		if (write(acks[1], "a", 1) != 1 ||
+		    read(ids[0], &closed, sizeof(closed)) != sizeof(closed))
+			break;
+		if (!(i & 1))
+			close(fd);
+		bad_released += file_exists(id);
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "creating child: status %#x", st);
+	CHECK(bad_dense == 0, "another process's ids follow each other (%d gaps)", bad_dense);
+	CHECK(bad_seen == 0, "another process's new map is listed and opens by id at once (%d not)",
+	      bad_seen);
+	CHECK(bad_released == 0, "the last close, in either process, releases it (%d left)",
+	      bad_released);
+	close(ids[0]), close(ids[1]), close(acks[0]), close(acks[1]);
+}
+
+/*
+ * A process creating and closing maps, killed at random instants (inside
+ * MAP_CREATE, inside the collecting close): after an id walk nothing it made
+ * is left in objs/.
+ */
+static void test_killed_while_creating(void)
+{
+	int fd = map_create(0);
+	unsigned first = map_id(fd);
+	close(fd);
+	srand(7);
+	for (int round = 0; round < 60; round++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			for (;;) {
+				int m = map_create(0);
+				if (m >= 0)
+					close(m);
+			}
+		}
+		usleep(200 + rand() % 3000);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	id_listed(0x7fffffff); /* a full walk */
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/objs", ub_namespace_root());
+	DIR *d = opendir(dir);
+	int left = 0, made = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		unsigned id;
+		if (!strncmp(de->d_name, ".new-", 5))
+			left++;
+		else if (sscanf(de->d_name, "bpf-map-%u", &id) == 1 && id > first)
+			left++;
+	}
+	if (d)
+		closedir(d);
+	fd = map_create(0);
+	made = (int)(map_id(fd) - first);
+	close(fd);
+	CHECK(made > 60, "the killed processes created maps (%d)", made);
+	CHECK(left == 0,
+	      "after SIGKILLs in create and close, the id walk leaves nothing (%d files)", left);
 }
 
 static void test_mmap_holds(void)
@@ -414,6 +549,9 @@ int main(int argc, char **argv)
 	test_unpinned_sigkill();
 	test_live_holder();
 	test_close_releases();
+	test_holder_releases_held();
+	test_visible_at_once();
+	test_killed_while_creating();
 	test_mmap_holds();
 	test_exec();
 	test_private();
