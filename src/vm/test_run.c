@@ -2,9 +2,12 @@
 /* BPF_PROG_TEST_RUN: the kernel's test harness for XDP, skb and syscall programs. */
 #include "vm/ctx.h"
 
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
 #define BPF_F_TEST_XDP_LIVE_FRAMES (1U << 1)
@@ -103,6 +106,21 @@ static int ctx_finish(const union ub_attr *a, void *uattr, const void *ctx, u32 
 	return err;
 }
 
+/* The receive queue a test names: its device must exist and have that many queues. */
+static int xdp_rxq_check(const struct xdp_md *md)
+{
+	char name[IF_NAMESIZE], path[64 + IF_NAMESIZE];
+	if (md->egress_ifindex)
+		return -EINVAL;
+	if (!md->ingress_ifindex)
+		return md->rx_queue_index ? -EINVAL : 0;
+	if (!if_indextoname(md->ingress_ifindex, name))
+		return -ENODEV;
+	/* real_num_rx_queues: the device's rx-N entries in sysfs. */
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues/rx-%u", name, md->rx_queue_index);
+	return access(path, F_OK) ? -EINVAL : 0;
+}
+
 static int test_run_xdp(struct ub_prog *prog, union ub_attr *a, void *uattr)
 {
 	bool live = a->test.flags & BPF_F_TEST_XDP_LIVE_FRAMES, have;
@@ -136,26 +154,19 @@ static int test_run_xdp(struct ub_prog *prog, union ub_attr *a, void *uattr)
 		if (md.data_meta || md.data_end > size || md.data > md.data_end ||
 		    (md.data & 3) || md.data > 32)
 			return -EINVAL;
-		/* Only receive-side fields exist. */
-		if (md.egress_ifindex)
-			return -EINVAL;
-		if (md.ingress_ifindex) {
-			char name[IF_NAMESIZE];
-			if (!if_indextoname(md.ingress_ifindex, name))
-				return -ENODEV;
-		} else if (md.rx_queue_index) {
-			return -EINVAL;
-		}
 		headroom -= md.data;
 		/* data_end is where the linear part ends; the rest goes to fragments. */
 		linear = md.data_end;
 	}
 	u32 max = UB_FRAME_SIZE - headroom - UB_TAILROOM;
-	/* bpf_test_init: at least an Ethernet header. */
-	if (size < UB_ETH_HLEN)
+	/* bpf_test_init: at least an Ethernet header after the meta data, then the copy. */
+	if (size < UB_ETH_HLEN || (have && size - md.data < UB_ETH_HLEN))
 		return -EINVAL;
 	if (!a->test.data_in)
 		return -EFAULT;
+	/* xdp_convert_md_to_buff, after the copy: only receive-side fields, an existing queue. */
+	if (have && (err = xdp_rxq_check(&md)))
+		return err;
 	if (linear > max)
 		linear = max;
 	/* What does not fit the page is fragments: at most MAX_SKB_FRAGS (17) pages. */
@@ -220,16 +231,76 @@ static int skb_ctx_check(const struct __sk_buff *s)
 	return mem_is_zero(&z, 0, sizeof(z)) ? 0 : -EINVAL;
 }
 
+#ifndef BPF_F_TEST_SKB_CHECKSUM_COMPLETE
+#define BPF_F_TEST_SKB_CHECKSUM_COMPLETE (1U << 2)
+#endif
+#define GSO_LEGACY_MAX_SIZE 65536u
+#define GSO_MAX_SEGS 65535u
+
+/* The folded one's complement sum of @n bytes (skb_checksum + csum_fold). */
+static u16 csum_fold_bytes(const u8 *p, u32 n)
+{
+	u64 sum = 0;
+	for (u32 i = 0; i + 1 < n; i += 2)
+		sum += (u32)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (u32)p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (u16)~sum;
+}
+
+/* A device attribute in sysfs holding a MAC address (address, broadcast); zeros if none. */
+static void dev_mac(u32 ifindex, const char *attr, u8 mac[6])
+{
+	char name[IF_NAMESIZE], path[64 + IF_NAMESIZE];
+	unsigned b[6];
+	memset(mac, 0, 6);
+	if (!if_indextoname(ifindex, name))
+		return;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", name, attr);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fscanf(f, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) == 6)
+		for (int i = 0; i < 6; i++)
+			mac[i] = (u8)b[i];
+	fclose(f);
+}
+
+/*
+ * eth_type_trans: pkt_type from the destination against the device's
+ * addresses (loopback's broadcast address is all zeros, so ff:ff:... is
+ * multicast there), the protocol from the ethertype, or for 802.3 length
+ * fields ETH_P_802_3 (raw IPX, payload starting 0xffff) or ETH_P_802_2.
+ */
+static void eth_trans(struct __sk_buff *s, const u8 *mac, u32 ifindex)
+{
+	u8 own[6], bcast[6];
+	dev_mac(ifindex, "address", own);
+	dev_mac(ifindex, "broadcast", bcast);
+	if (mac[0] & 1)
+		s->pkt_type = memcmp(mac, bcast, 6) ? 2 /* MULTICAST */ : 1 /* BROADCAST */;
+	else
+		s->pkt_type = memcmp(mac, own, 6) ? 3 /* OTHERHOST */ : 0 /* HOST */;
+	u16 proto = (u16)(mac[12] << 8 | mac[13]);
+	if (proto < 0x600) /* ETH_P_802_3_MIN */
+		proto = mac[14] == 0xff && mac[15] == 0xff ? 0x0001 : 0x0004;
+	s->protocol = htons(proto);
+}
+
 static int test_run_skb(struct ub_prog *prog, union ub_attr *a, void *uattr)
 {
 	u32 type = prog->h->prog_type, size = a->test.data_size_in;
 	bool l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT, have;
+	bool csum = a->test.flags & BPF_F_TEST_SKB_CHECKSUM_COMPLETE;
 	struct __sk_buff sk;
 	struct ub_pkt_ctx pc;
 	int err;
 
-	/* No flags, CPU or batches for skb programs. */
-	if (a->test.flags || a->test.cpu || a->test.batch_size)
+	/* Only the checksum flag; no CPU or batches for skb programs. */
+	if ((a->test.flags & ~BPF_F_TEST_SKB_CHECKSUM_COMPLETE) || a->test.cpu ||
+	    a->test.batch_size)
 		return -EINVAL;
 	/* bpf_test_init: an Ethernet header at least, at most a page minus pad and shinfo. */
 	if (size < UB_ETH_HLEN || size > UB_FRAME_SIZE - UB_SKB_HEADROOM - 2 - UB_TAILROOM)
@@ -238,8 +309,6 @@ static int test_run_skb(struct ub_prog *prog, union ub_attr *a, void *uattr)
 		return -EFAULT;
 	err = ctx_in(a, &sk, sizeof(sk), &have);
 	if (err)
-		return err;
-	if (have && (err = skb_ctx_check(&sk)))
 		return err;
 	if (have && sk.ifindex > 1) {
 		char name[IF_NAMESIZE];
@@ -252,30 +321,40 @@ static int test_run_skb(struct ub_prog *prog, union ub_attr *a, void *uattr)
 	memset(pc.frame, 0, UB_FRAME_SIZE);
 	u8 *mac = pc.frame + UB_SKB_HEADROOM + 2;
 	memcpy(mac, u64_to_ptr(a->test.data_in), size);
+	memset(&pc.md, 0, sizeof(pc.md));
+	struct __sk_buff *s = &pc.md.skb;
+	s->ifindex = have && sk.ifindex > 1 ? sk.ifindex : 1;
+	eth_trans(s, mac, s->ifindex);
+	/* Filling the fake socket's addresses needs the whole network header. */
+	if ((s->protocol == (u32)htons(0x0800) && size - UB_ETH_HLEN < 20) ||
+	    (s->protocol == (u32)htons(0x86dd) && size - UB_ETH_HLEN < 40))
+		return -EINVAL;
 	/* eth_type_trans: the network header follows the MAC header. */
 	pc.data = l2 ? mac : mac + UB_ETH_HLEN;
 	pc.data_meta = pc.data;
 	pc.data_end = mac + size;
-	memset(&pc.md, 0, sizeof(pc.md));
-	struct __sk_buff *s = &pc.md.skb;
+	u32 len = (u32)(pc.data_end - pc.data);
+	/* convert___skb_to_skb, with a context only: settable fields, wire_len and gso_segs. */
 	if (have) {
+		if ((err = skb_ctx_check(&sk)))
+			return err;
+		if (sk.wire_len && (sk.wire_len < len || sk.wire_len > GSO_LEGACY_MAX_SIZE))
+			return -EINVAL;
+		if (sk.gso_segs > GSO_MAX_SEGS)
+			return -EINVAL;
 		s->mark = sk.mark;
 		s->priority = sk.priority;
+		s->ingress_ifindex = sk.ingress_ifindex;
 		memcpy(s->cb, sk.cb, sizeof(s->cb));
 		s->tstamp = sk.tstamp;
-		s->wire_len = sk.wire_len;
+		s->wire_len = sk.wire_len ? sk.wire_len : len;
 		s->gso_segs = sk.gso_segs;
 		s->gso_size = sk.gso_size;
 		s->hwtstamp = sk.hwtstamp;
 	}
-	s->ifindex = have && sk.ifindex > 1 ? sk.ifindex : 1;
-	memcpy(&s->protocol, mac + 12, 2); /* network byte order, as skb->protocol */
-	static const u8 bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-	static const u8 lo[6] = {0};
-	if (mac[0] & 1)
-		s->pkt_type = memcmp(mac, bcast, 6) ? 2 /* MULTICAST */ : 1 /* BROADCAST */;
-	else
-		s->pkt_type = memcmp(mac, lo, 6) ? 3 /* OTHERHOST */ : 0 /* HOST */;
+	/* CHECKSUM_COMPLETE: the sum of what follows the network header, before and after. */
+	u8 *net = mac + UB_ETH_HLEN;
+	u16 sum = csum ? csum_fold_bytes(net, (u32)(pc.data_end - net)) : 0;
 
 	struct ub_run run = {0};
 	ub_pkt_regions(&run, &pc, type);
@@ -289,6 +368,9 @@ static int test_run_skb(struct ub_prog *prog, union ub_attr *a, void *uattr)
 		out = pc.data - UB_ETH_HLEN;
 		memset(out, 0, UB_ETH_HLEN);
 	}
+	/* Direct packet writes do not update skb->csum: a changed sum is a bad message. */
+	if (csum && csum_fold_bytes(net, (u32)(pc.data_end - net)) != sum)
+		return -EBADMSG;
 	err = test_finish(a, uattr, out, (u32)(pc.data_end - out), retval, duration);
 	if (err)
 		return err;
@@ -296,6 +378,7 @@ static int test_run_skb(struct ub_prog *prog, union ub_attr *a, void *uattr)
 	memset(&sk, 0, sizeof(sk));
 	sk.mark = s->mark;
 	sk.priority = s->priority;
+	sk.ingress_ifindex = s->ingress_ifindex;
 	sk.ifindex = s->ifindex;
 	memcpy(sk.cb, s->cb, sizeof(sk.cb));
 	sk.tstamp = s->tstamp;
