@@ -3,7 +3,8 @@
 # each compiled for -mcpu=v1 (clang's default), v2 and v3, and the corpus
 # loader (plain libbpf, no userbpf code: the same binary runs on the kernel and
 # under LD_PRELOAD) with its in-process twin linked with the preload library.
-# known/ holds programs where userbpf and the kernel still differ (each named
+# A program may differ by CPU version (CORPUS_CPU is 1, 2 or 3): its transcript
+# for that version is expected/NAME.vN.out. known/ holds programs where userbpf and the kernel still differ (each named
 # with its cause in tests/integ/prog_corpus.c).
 CORPUS_DIR := tests/vmbpf/corpus
 CORPUS_CPUS := v1 v2 v3
@@ -19,11 +20,11 @@ CORPUS_BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu
 define corpus_cpu_rule
 $(BUILD)/bpf/corpus/%.$(1).bpf.o: $(CORPUS_DIR)/%.bpf.c $(CORPUS_HDRS) $(CORPUS_KNOWN_SRCS)
 	@mkdir -p $$(dir $$@)
-	$(CLANG) $(CORPUS_BPF_CFLAGS) -mcpu=$(1) -c $$< -o $$@
+	$(CLANG) $(CORPUS_BPF_CFLAGS) -mcpu=$(1) -DCORPUS_CPU=$(subst v,,$(1)) -c $$< -o $$@
 
 $(BUILD)/bpf/corpus-known/%.$(1).bpf.o: $(CORPUS_DIR)/known/%.bpf.c $(CORPUS_HDRS)
 	@mkdir -p $$(dir $$@)
-	$(CLANG) $(CORPUS_BPF_CFLAGS) -mcpu=$(1) -c $$< -o $$@
+	$(CLANG) $(CORPUS_BPF_CFLAGS) -mcpu=$(1) -DCORPUS_CPU=$(subst v,,$(1)) -c $$< -o $$@
 endef
 $(foreach c,$(CORPUS_CPUS),$(eval $(call corpus_cpu_rule,$(c))))
 

@@ -130,9 +130,17 @@ static void check_object(const char *b, const char *pre, const char *src, const 
 	snprintf(cmd, sizeof(cmd), "LD_PRELOAD=%s %s/testbin/corpus %s %d %d 2>/dev/null", pre, b,
 		 obj, SEED, RUNS);
 	char *u = run(cmd, &rc);
-	char path[512];
-	snprintf(path, sizeof(path), "%s/tests/vmbpf/corpus/expected/%s.out", src, name);
+	/* The transcript for this CPU version (NAME.vN.out) if the program has one. */
+	char path[1024], cpu[8] = "";
+	const char *v = strstr(file, ".v");
+	if (v && v[2] >= '1' && v[2] <= '9')
+		snprintf(cpu, sizeof(cpu), "%.3s", v);
+	snprintf(path, sizeof(path), "%s/tests/vmbpf/corpus/expected/%s%s.out", src, name, cpu);
 	char *rec = slurp(path), *k = NULL;
+	if (!rec) {
+		snprintf(path, sizeof(path), "%s/tests/vmbpf/corpus/expected/%s.out", src, name);
+		rec = slurp(path);
+	}
 	if (kernel) {
 		snprintf(cmd, sizeof(cmd), "%s/testbin/corpus %s %d %d 2>/dev/null", b, obj, SEED,
 			 RUNS);

@@ -90,11 +90,16 @@ static void run_pkt(struct bpf_program *p, struct rng *r, unsigned run)
 		}
 		o.ctx_in = &skb, o.ctx_size_in = sizeof(skb);
 		o.ctx_out = &skb_out, o.ctx_size_out = sizeof(skb_out);
+		/* CHECKSUM_COMPLETE: packet writes must keep the one's complement sum. */
+		if (kind == 3)
+			o.flags = 1u << 2;
 	}
 	int err = bpf_prog_test_run_opts(bpf_program__fd(p), &o);
 	printf("run %u len %u", run, len);
 	if (o.ctx_in)
 		printf(" ctx");
+	if (o.flags)
+		printf(" csum");
 	printf(" err %d retval %u size_out %u", err, o.retval, o.data_size_out);
 	if (err) {
 		printf("\n");

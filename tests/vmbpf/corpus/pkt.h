@@ -259,6 +259,11 @@ static inline uint32_t gen_packet(struct rng *r, uint8_t *p, uint32_t max)
 		fill_random(r, p + n, len);
 		n += len;
 	}
+	/* Short frames padded to the Ethernet minimum, as on the wire. */
+	if (n < 60 && rng_below(r, 2)) {
+		memset(p + n, 0, 60 - n);
+		n = 60;
+	}
 	/* Truncated frames: parsers must stop at the end. */
 	if (rng_below(r, 7) == 0 && n > 14)
 		n = 14 + rng_below(r, n - 14);
